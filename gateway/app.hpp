@@ -1,0 +1,39 @@
+// Everything a running server shares between its connections, wired once in server.cpp.
+// Each member documents its own thread safety; the struct adds none.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "gateway/config.hpp"
+#include "gateway/connection_registry.hpp"
+#include "gateway/content_holder.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/pseudonym.hpp"
+#include "gateway/router.hpp"
+#include "gateway/static_assets.hpp"
+#include "gateway/webchat_hub.hpp"
+#include "store/store.hpp"
+
+namespace buurtlijn::gateway {
+
+// The routes this server answers, with their body limits.
+Router make_router();
+
+struct App {
+  App(Config config_in, Pseudonymizer pseudonymizer_in)
+      : config(std::move(config_in)), router(make_router()), pseudonymizer(std::move(pseudonymizer_in)) {}
+
+  Config config;
+  std::unique_ptr<store::Store> store;
+  ContentHolder content;
+  Metrics metrics;
+  Router router;
+  Pseudonymizer pseudonymizer;
+  StaticAssets assets;
+  WebchatHub webchat;
+  ConnectionRegistry connections;
+  std::atomic<bool> stopping{false};
+};
+
+}  // namespace buurtlijn::gateway

@@ -1,0 +1,96 @@
+// Buurtlijn's configuration: one struct per area with its defaults here, one parse
+// function, and buurtlijn.example.yaml at the top of the tree documenting every key.
+// Secrets never come from the YAML file: only from BUURTLIJN_* environment variables
+// or files named by BUURTLIJN_*_FILE. Plain values; thread-safe to share once built.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tl/expected.hpp>
+#include <vector>
+
+namespace buurtlijn::gateway {
+
+using std::chrono::milliseconds;
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;           // 0 picks a free port (tests)
+  unsigned threads = 0;                // 0: one per core
+  std::size_t max_connections = 1024;  // further connections are closed at once
+  std::size_t header_limit_bytes = 16 * 1024;
+  std::size_t body_limit_bytes = 1024 * 1024;  // default per-route body limit
+  milliseconds read_timeout{15'000};           // re-armed before every read
+  milliseconds idle_timeout{60'000};           // keep-alive connection with no request
+  unsigned max_pipelined_requests = 16;        // requests per connection before it closes
+  milliseconds shutdown_deadline{10'000};
+};
+
+struct StoreConfig {
+  std::string data_dir = "./var";  // SQLite file, attachments, generated keys
+  std::size_t max_batch = 512;     // most writes in one group commit
+};
+
+struct WebchatConfig {
+  bool enabled = true;
+  std::size_t max_text_bytes = 4096;
+  double messages_per_second = 1.0;  // sustained frames per socket
+  unsigned burst = 10;               // frames allowed at once before the rate applies
+  std::size_t max_sessions = 4096;
+  milliseconds idle_timeout{300'000};  // a socket with no frame and no pong is closed
+  std::vector<std::string> allowed_origins;  // empty: only the server's own origin
+};
+
+struct ContentConfig {
+  std::string locales_dir;  // empty: the catalogs built into the executable
+};
+
+struct LogConfig {
+  std::string level = "info";  // debug, info, warn, error
+};
+
+struct Secrets {
+  std::string pseudonym_key;  // keyed hash for subject ids; generated when absent
+};
+
+struct Config {
+  ServerConfig server;
+  StoreConfig store;
+  WebchatConfig webchat;
+  ContentConfig content;
+  LogConfig log;
+  Secrets secrets;
+};
+
+// A refusal names the exact key and the reason, e.g.
+// "server.port: must be between 0 and 65535 (got 70000)".
+struct ConfigError {
+  std::string key;  // dotted path, or the environment variable, or "file"
+  std::string reason;
+  std::string describe() const { return key.empty() ? reason : key + ": " + reason; }
+};
+
+// Reads an environment variable; injected so tests do not touch the process environment.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+EnvLookup process_environment();
+
+// Parses YAML text over the defaults. Unknown keys, wrong types and out-of-range values
+// are refused. An empty text gives the defaults.
+tl::expected<Config, ConfigError> parse_config(std::string_view yaml_text);
+
+// Reads the file (boundary: does I/O) and parses it.
+tl::expected<Config, ConfigError> load_config_file(const std::string& path);
+
+// Fills `config.secrets` from the environment: BUURTLIJN_<NAME> or BUURTLIJN_<NAME>_FILE
+// (a file that is not readable by others only). Refuses both set at once.
+tl::expected<void, ConfigError> load_secrets(Config& config, const EnvLookup& env);
+
+// "HOST:PORT" or "[v6]:PORT".
+tl::expected<void, ConfigError> apply_listen(ServerConfig& server, std::string_view listen);
+
+}  // namespace buurtlijn::gateway

@@ -1,0 +1,29 @@
+// The content snapshot every conversation reads: swapped atomically when content is
+// edited (later, from the console), so a running turn keeps the snapshot it started
+// with and the next turn sees the new one, without a restart. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <tl/expected.hpp>
+
+#include "dialogs/content.hpp"
+
+namespace buurtlijn::gateway {
+
+class ContentHolder {
+ public:
+  std::shared_ptr<const dialogs::Content> current() const { return content_.load(); }
+  void publish(std::shared_ptr<const dialogs::Content> content) { content_.store(content); }
+
+ private:
+  std::atomic<std::shared_ptr<const dialogs::Content>> content_;
+};
+
+// Loads the catalogs from `locales_dir`, or from the copy built into the executable when
+// it is empty; problems are listed one per line.
+tl::expected<std::shared_ptr<const dialogs::Content>, std::string> load_content(
+    const std::string& locales_dir);
+
+}  // namespace buurtlijn::gateway

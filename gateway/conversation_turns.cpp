@@ -1,0 +1,78 @@
+// See conversation_turns.hpp.
+#include "gateway/conversation_turns.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include "gateway/store_await.hpp"
+
+namespace buurtlijn::gateway {
+namespace {
+// Two turns of one conversation racing each other is rare (one user, two devices):
+// a few retries settle it.
+constexpr int kConflictRetries = 5;
+
+store::Millis to_millis(std::chrono::system_clock::time_point at) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+}
+}  // namespace
+
+boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
+    store::Store& store, const dialogs::Content& content, const InboundMessage& message,
+    const ReplyRenderer& render, std::chrono::system_clock::time_point now) {
+  for (int attempt = 0;; ++attempt) {
+    auto existing = store.find_conversation(message.channel, message.subject_pseudonym);
+    if (!existing) co_return tl::unexpected(existing.error());
+
+    const dialogs::ConversationState before =
+        *existing ? dialogs::ConversationState::parse((*existing)->dialog_state)
+                  : dialogs::ConversationState{};
+    dialogs::Turn turn = dialogs::respond(before, message.event, content, now);
+
+    store::InboundTurn write;
+    write.channel = message.channel;
+    write.subject_pseudonym = message.subject_pseudonym;
+    write.channel_message_id = message.channel_message_id;
+    write.text = message.text;
+    write.received_at = to_millis(now);
+    write.expected_version = *existing ? (*existing)->version : 0;
+    write.language = turn.state.language;
+    write.dialog_state = turn.state.serialize();
+    std::vector<std::string> payloads;
+    for (const dialogs::Reply& reply : turn.replies) {
+      payloads.push_back(render(reply));
+      write.replies.push_back(store::OutboundReply{reply.text, payloads.back()});
+    }
+
+    auto committed = co_await await_callback<store::Result<store::TurnCommitted>>(
+        [&store, write = std::move(write)](auto done) mutable {
+          store.commit_turn(std::move(write), std::move(done));
+        });
+
+    if (!committed && committed.error().code == store::Error::Code::conflict &&
+        attempt + 1 < kConflictRetries) {
+      continue;
+    }
+    if (!committed && committed.error().code == store::Error::Code::duplicate) {
+      TurnOutcome outcome;
+      outcome.duplicate = true;
+      if (*existing) {
+        outcome.conversation_id = (*existing)->id;
+        outcome.language = (*existing)->language;
+      }
+      co_return outcome;
+    }
+    if (!committed) co_return tl::unexpected(committed.error());
+
+    TurnOutcome outcome;
+    outcome.conversation_id = committed->conversation_id;
+    outcome.language = turn.state.language;
+    outcome.language_changed = !*existing || (*existing)->language != turn.state.language;
+    outcome.actions = std::move(turn.actions);
+    for (std::size_t i = 0; i < committed->outbox_ids.size() && i < payloads.size(); ++i) {
+      outcome.replies.push_back(QueuedReply{committed->outbox_ids[i], std::move(payloads[i])});
+    }
+    co_return outcome;
+  }
+}
+
+}  // namespace buurtlijn::gateway

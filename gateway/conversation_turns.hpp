@@ -1,0 +1,48 @@
+// One inbound message through the whole pipeline: read the conversation, let the dialog
+// engine answer, render the replies for the channel, and commit message, new state and
+// outbox rows in one group-committed transaction. Only after that commit does the
+// caller acknowledge anything. Runs on the caller's executor; holds no state.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "dialogs/engine.hpp"
+#include "store/store.hpp"
+
+namespace buurtlijn::gateway {
+
+struct InboundMessage {
+  std::string channel;
+  std::string subject_pseudonym;
+  std::string channel_message_id;
+  std::string text;  // what is kept in the history: the typed text or the button label
+  dialogs::InboundEvent event;
+};
+
+struct QueuedReply {
+  std::int64_t outbox_id = 0;
+  std::string payload_json;
+};
+
+struct TurnOutcome {
+  bool duplicate = false;  // seen before: nothing new was written
+  std::int64_t conversation_id = 0;
+  std::string language;          // after the turn
+  bool language_changed = false;
+  std::vector<QueuedReply> replies;
+  std::vector<dialogs::Action> actions;
+};
+
+// Renders a reply into the payload the channel's connector sends.
+using ReplyRenderer = std::function<std::string(const dialogs::Reply&)>;
+
+boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
+    store::Store& store, const dialogs::Content& content, const InboundMessage& message,
+    const ReplyRenderer& render, std::chrono::system_clock::time_point now);
+
+}  // namespace buurtlijn::gateway

@@ -1,0 +1,132 @@
+// See handlers.hpp.
+#include "gateway/handlers.hpp"
+
+#include <boost/json.hpp>
+
+#include "gateway/app.hpp"
+
+namespace buurtlijn::gateway {
+namespace {
+
+Response serve_asset(const App& app, const Request& request, std::string_view name) {
+  const StaticAsset* asset = app.assets.find(name);
+  if (asset == nullptr) {
+    return json_error(http::status::not_found, "not_found", "no such file",
+                      request.version());
+  }
+  if (request[http::field::if_none_match] == asset->etag) {
+    Response response{http::status::not_modified, request.version()};
+    response.set(http::field::etag, asset->etag);
+    return response;
+  }
+  Response response =
+      text_response(http::status::ok, std::string(asset->body), asset->content_type,
+                    request.version());
+  response.set(http::field::etag, asset->etag);
+  response.set(http::field::cache_control, "no-cache");
+  return response;
+}
+
+Response languages(const App& app, unsigned version) {
+  const auto content = app.content.current();
+  boost::json::array list;
+  for (const dialogs::LanguageInfo& language : content->languages()) {
+    boost::json::object ui;
+    for (const auto& [key, text] : language.ui) ui[key] = text;
+    list.push_back(boost::json::object{{"code", language.code},
+                                       {"name", language.native_name},
+                                       {"dir", language.right_to_left ? "rtl" : "ltr"},
+                                       {"ui", std::move(ui)}});
+  }
+  Response response = json_response(
+      http::status::ok,
+      boost::json::serialize(boost::json::object{{"default", "nl"}, {"languages", list}}),
+      version);
+  response.set(http::field::cache_control, "no-cache");
+  return response;
+}
+
+Response readiness(App& app, unsigned version) {
+  auto writable = app.stopping.load() ? tl::expected<void, store::Error>(tl::unexpected(
+                                            store::Error{store::Error::Code::unavailable,
+                                                         "shutting down"}))
+                                      : app.store->check_writable();
+  if (!writable) {
+    return json_response(
+        http::status::service_unavailable,
+        boost::json::serialize(boost::json::object{{"status", "unavailable"},
+                                                   {"reason", writable.error().message}}),
+        version);
+  }
+  return json_response(http::status::ok, R"({"status":"ready"})", version);
+}
+
+Response metrics(App& app, unsigned version) {
+  Gauges gauges;
+  auto depth = app.store->outbox_depth();
+  gauges.outbox_depth = depth ? *depth : -1;
+  gauges.open_connections = app.connections.size();
+  gauges.open_websockets = app.webchat.size();
+  return text_response(http::status::ok, app.metrics.render(gauges),
+                       "text/plain; version=0.0.4; charset=utf-8", version);
+}
+
+}  // namespace
+
+std::string webchat_frame_ancestors(const App& app) {
+  std::string sources = "'self'";
+  for (const std::string& origin : app.config.webchat.allowed_origins) sources += " " + origin;
+  return sources;
+}
+
+Response routing_error(const RouteMatch& match, unsigned version) {
+  if (match.kind == RouteMatch::Kind::method_not_allowed) {
+    Response response = json_error(http::status::method_not_allowed, "method_not_allowed",
+                                   "this method is not allowed here", version);
+    response.set(http::field::allow, match.allow);
+    return response;
+  }
+  return json_error(http::status::not_found, "not_found", "no such resource", version);
+}
+
+boost::asio::awaitable<Response> handle_request(App& app, const Request& request,
+                                                const RouteMatch& match) {
+  const unsigned version = request.version();
+  switch (match.route->id) {
+    case RouteId::webchat_page:
+      if (!app.config.webchat.enabled) break;
+      co_return serve_asset(app, request, "index.html");
+    case RouteId::webchat_asset:
+      if (!app.config.webchat.enabled) break;
+      co_return serve_asset(app, request, match.parameter);
+    case RouteId::webchat_languages:
+      if (!app.config.webchat.enabled) break;
+      co_return languages(app, version);
+    case RouteId::webchat_socket:
+      co_return json_error(http::status::upgrade_required, "upgrade_required",
+                           "this endpoint speaks WebSocket only", version);
+    case RouteId::healthz:
+      co_return json_response(http::status::ok, R"({"status":"alive"})", version);
+    case RouteId::readyz:
+      co_return readiness(app, version);
+    case RouteId::metrics:
+      co_return metrics(app, version);
+  }
+  co_return json_error(http::status::not_found, "not_found", "no such resource", version);
+}
+
+Router make_router() {
+  const std::size_t small = 16 * 1024;  // GET routes need no body at all
+  return Router({
+      {RouteId::webchat_page, "webchat_page", "/", {http::verb::get}, small},
+      {RouteId::webchat_languages, "webchat_languages", "/webchat/languages.json",
+       {http::verb::get}, small},
+      {RouteId::webchat_socket, "webchat_socket", "/webchat/ws", {http::verb::get}, small},
+      {RouteId::webchat_asset, "webchat_asset", "/webchat/*", {http::verb::get}, small},
+      {RouteId::healthz, "healthz", "/healthz", {http::verb::get}, small},
+      {RouteId::readyz, "readyz", "/readyz", {http::verb::get}, small},
+      {RouteId::metrics, "metrics", "/metrics", {http::verb::get}, small},
+  });
+}
+
+}  // namespace buurtlijn::gateway
