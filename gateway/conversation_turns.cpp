@@ -43,10 +43,10 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
       write.replies.push_back(store::OutboundReply{reply.text, payloads.back()});
     }
 
-    auto committed = co_await await_callback<store::Result<store::TurnCommitted>>(
-        [&store, write = std::move(write)](auto done) mutable {
-          store.commit_turn(std::move(write), std::move(done));
-        });
+    const auto submit = [&store, &write](auto done) {
+      store.commit_turn(std::move(write), std::move(done));
+    };
+    auto committed = co_await await_callback<store::Result<store::TurnCommitted>>(submit);
 
     if (!committed && committed.error().code == store::Error::Code::conflict &&
         attempt + 1 < kConflictRetries) {

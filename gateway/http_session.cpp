@@ -106,6 +106,16 @@ asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
     const auto& header = parser.get();
     const RouteMatch match = app.router.match(header.method(), header.target());
     if (match.kind == RouteMatch::Kind::found && match.route->body_limit != 0) {
+      // A declared length over the route's limit is refused before reading the body;
+      // the parser limit catches chunked bodies as they arrive.
+      const auto declared = parser.content_length();
+      if (declared && *declared > match.route->body_limit) {
+        Response refusal = parse_failure(http::error::body_limit);
+        refusal.keep_alive(false);
+        co_await write_response(app, *connection, std::move(refusal), match.route->name, id,
+                                started);
+        break;
+      }
       parser.body_limit(match.route->body_limit);
     }
     if (!parser.is_done()) {
@@ -146,9 +156,13 @@ asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
       co_return;
     }
 
-    Response response = match.kind == RouteMatch::Kind::found
-                            ? co_await handle_request(app, request, match)
-                            : routing_error(match, request.version());
+    // Not a conditional expression: GCC 12 miscompiles co_await inside `?:`.
+    Response response;
+    if (match.kind == RouteMatch::Kind::found) {
+      response = co_await handle_request(app, request, match);
+    } else {
+      response = routing_error(match, request.version());
+    }
     if (match.kind == RouteMatch::Kind::found && match.route->id == RouteId::webchat_page) {
       add_security_headers(response, webchat_frame_ancestors(app));
     }

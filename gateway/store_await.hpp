@@ -12,23 +12,23 @@
 namespace buurtlijn::gateway {
 
 // `submit` is called with a completion callback taking a T; the awaitable yields that T.
+// Deliberately not a coroutine itself, and callers pass a named lambda: GCC 12 destroys
+// lambda temporaries inside co_await expressions twice.
 template <class T, class Submit>
 boost::asio::awaitable<T> await_callback(Submit submit) {
   namespace asio = boost::asio;
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(T)>(
-      [submit = std::move(submit)](auto handler) mutable {
+  return asio::async_initiate<const asio::use_awaitable_t<>, void(T)>(
+      [](auto handler, Submit submit_now) {
         // std::function needs a copyable callback; the handler is move-only.
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        auto work = asio::make_work_guard(asio::get_associated_executor(*shared));
-        submit([shared, work = std::move(work)](T value) mutable {
+        submit_now([shared](T value) {
           auto executor = asio::get_associated_executor(*shared);
           asio::post(executor, [shared, value = std::move(value)]() mutable {
             std::move (*shared)(std::move(value));
           });
-          work.reset();
         });
       },
-      asio::use_awaitable);
+      asio::use_awaitable, std::move(submit));
 }
 
 }  // namespace buurtlijn::gateway

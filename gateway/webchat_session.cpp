@@ -25,7 +25,9 @@ namespace frames = connectors::webchat;
 namespace {
 constexpr std::string_view kChannel = "webchat";
 constexpr std::size_t kTokenBytes = 24;
-// The JSON envelope around the text: ids, type, field names.
+// JSON escaping can make a frame up to six times its text ("\u00e9" for "é"), plus the
+// envelope; the text limit itself is checked after parsing, with a clear error frame.
+constexpr std::size_t kEscapingFactor = 6;
 constexpr std::size_t kFrameOverhead = 1024;
 
 bool is_token(std::string_view token) {
@@ -109,7 +111,7 @@ asio::awaitable<void> WebchatSession::run(Request request) {
   socket_.set_option(timeouts);
   socket_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& response) { response.set(http::field::server, "buurtlijn"); }));
-  socket_.read_message_max(app_.config.webchat.max_text_bytes + kFrameOverhead);
+  socket_.read_message_max(app_.config.webchat.max_text_bytes * kEscapingFactor + kFrameOverhead);
 
   auto [accept_error] = co_await socket_.async_accept(request, asio::as_tuple(asio::use_awaitable));
   if (accept_error) co_return;
@@ -213,6 +215,9 @@ asio::awaitable<void> WebchatSession::greet(const frames::Hello& hello) {
     language_ = (*conversation)->language;
     app_.webchat.attach(conversation_id_, this);
   }
+  // A page that remembers its language (its token was lost) keeps it: the first turn
+  // then answers in it, as the engine takes the page language as the channel's hint.
+  if (language_.empty()) language_ = page_language_;
   send(frames::render_ready(token, language_, right_to_left(*content, language_)));
   deliver_undelivered();
 }
@@ -311,13 +316,8 @@ void WebchatSession::refuse(const frames::FrameError& error, std::string_view re
   send(frames::render_error(error));
   // A socket that keeps sending what is refused is a flood, not a person: close it.
   if (++refused_in_a_row_ > 2 * app_.config.webchat.burst) {
-    asio::post(socket_.get_executor(), [self = shared_from_this()] {
-      if (self->closing_) return;
-      self->closing_ = true;
-      self->socket_.async_close(websocket::close_reason(websocket::close_code::policy_error,
-                                                        "too many refused frames"),
-                                [self](beast::error_code) {});
-    });
+    close_after_writes(websocket::close_reason(websocket::close_code::policy_error,
+                                               "too many refused frames"));
   }
 }
 
@@ -330,24 +330,37 @@ void WebchatSession::send(std::string frame) {
 }
 
 void WebchatSession::write_next() {
+  if (writes_.empty()) {
+    if (close_reason_) {
+      socket_.async_close(*close_reason_, [self = shared_from_this()](beast::error_code) {});
+      close_reason_.reset();
+    }
+    return;
+  }
   socket_.text(true);
   socket_.async_write(asio::buffer(writes_.front()),
                       [self = shared_from_this()](beast::error_code error, std::size_t) {
                         if (error) {
                           self->writes_.clear();
+                          self->close_reason_.reset();
                           return;
                         }
                         self->writes_.pop_front();
-                        if (!self->writes_.empty()) self->write_next();
+                        self->write_next();
                       });
 }
 
-void WebchatSession::close_going_away() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+void WebchatSession::close_after_writes(websocket::close_reason reason) {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), reason] {
     if (self->closing_) return;
     self->closing_ = true;
-    self->socket_.async_close(websocket::close_code::going_away, [self](beast::error_code) {});
+    self->close_reason_ = reason;
+    if (self->writes_.empty()) self->write_next();
   });
+}
+
+void WebchatSession::close_going_away() {
+  close_after_writes(websocket::close_reason(websocket::close_code::going_away));
 }
 
 }  // namespace buurtlijn::gateway

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "connectors/webchat/webchat_frames.hpp"
@@ -51,11 +52,15 @@ class WebchatSession : public std::enable_shared_from_this<WebchatSession> {
   void mark_received(const connectors::webchat::Received& received);
   void refuse(const connectors::webchat::FrameError& error, std::string_view reason);
   void write_next();
+  // Closes once every queued frame is written (an error frame must reach the page
+  // before the close that follows it).
+  void close_after_writes(boost::beast::websocket::close_reason reason);
 
   App& app_;
   boost::beast::websocket::stream<boost::beast::tcp_stream> socket_;
   std::deque<std::string> writes_;
-  bool closing_ = false;
+  bool closing_ = false;  // no frames are queued after a close was asked for
+  std::optional<boost::beast::websocket::close_reason> close_reason_;
   std::string pseudonym_;  // empty until "hello"
   std::int64_t conversation_id_ = 0;
   std::string language_;

@@ -110,7 +110,11 @@ std::optional<boost::json::object> ChatClient::read(std::chrono::milliseconds ti
   });
   run_for(io_, beast::get_lowest_layer(socket_), timeout);
   if (!done || error) {
-    if (error == websocket::error::closed) close_code_ = socket_.reason().code;
+    if (error == websocket::error::closed) {
+      close_code_ = socket_.reason().code;
+    } else if (done) {
+      dropped_ = true;
+    }
     return std::nullopt;
   }
   const std::string text = beast::buffers_to_string(buffer_.data());

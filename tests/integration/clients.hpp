@@ -45,6 +45,8 @@ class ChatClient {
                                  std::chrono::milliseconds timeout = std::chrono::seconds(20));
   // The close code the server sent, after read() returned nullopt.
   std::optional<std::uint16_t> close_code() const { return close_code_; }
+  // True when the connection ended without a close frame (reset, end of stream).
+  bool dropped() const { return dropped_; }
   void close();
 
   std::vector<boost::json::object> seen;
@@ -54,6 +56,7 @@ class ChatClient {
   boost::beast::websocket::stream<boost::beast::tcp_stream> socket_;
   boost::beast::flat_buffer buffer_;
   std::optional<std::uint16_t> close_code_;
+  bool dropped_ = false;
 };
 
 }  // namespace buurtlijn::testing

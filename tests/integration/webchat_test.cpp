@@ -135,7 +135,9 @@ TEST_CASE("bad frames get a clear error or close code and nothing is stored") {
     chat.send_text(std::string(64 * 1024, ' '));
     while (chat.read()) {
     }
-    CHECK(chat.close_code() == 1009);
+    // The server sends 1009 and closes at once; with the rest of the frame still unread
+    // the kernel may turn that into a reset, so the client sees one or the other.
+    CHECK((chat.close_code() == 1009 || chat.dropped()));
   }
   CHECK(count_rows(dir.path(), "SELECT count(*) FROM messages") == 0);
   CHECK(http_get(server.port(), "/healthz").status == 200);
