@@ -22,7 +22,9 @@ Router make_router();
 
 struct App {
   App(Config config_in, Pseudonymizer pseudonymizer_in)
-      : config(std::move(config_in)), router(make_router()), pseudonymizer(std::move(pseudonymizer_in)) {}
+      : config(std::move(config_in)),
+        router(make_router()),
+        pseudonymizer(std::move(pseudonymizer_in)) {}
 
   Config config;
   std::unique_ptr<store::Store> store;

@@ -24,8 +24,8 @@ tl::expected<std::string, ConfigError> scalar(const YAML::Node& node, const std:
 }
 
 tl::expected<std::uint64_t, ConfigError> read_unsigned(const YAML::Node& node,
-                                                       const std::string& key,
-                                                       std::uint64_t min, std::uint64_t max) {
+                                                       const std::string& key, std::uint64_t min,
+                                                       std::uint64_t max) {
   auto text = scalar(node, key);
   if (!text) return tl::unexpected(text.error());
   std::uint64_t value = 0;
@@ -133,7 +133,8 @@ const std::map<std::string, Section>& sections() {
        }},
       {"store",
        {
-           {"data_dir", text([](Config& c, const std::string& v, const std::string& key) -> Outcome {
+           {"data_dir",
+            text([](Config& c, const std::string& v, const std::string& key) -> Outcome {
               if (v.empty()) return refuse(key, "must not be empty");
               c.store.data_dir = v;
               return {};
@@ -166,8 +167,8 @@ const std::map<std::string, Section>& sections() {
                 auto origin = scalar(node[i], item_key);
                 if (!origin) return tl::unexpected(origin.error());
                 if (origin->rfind("http://", 0) != 0 && origin->rfind("https://", 0) != 0) {
-                  return refuse(item_key, "must start with http:// or https:// (got '" +
-                                              *origin + "')");
+                  return refuse(item_key,
+                                "must start with http:// or https:// (got '" + *origin + "')");
                 }
                 c.webchat.allowed_origins.push_back(*origin);
               }
@@ -219,8 +220,8 @@ tl::expected<void, ConfigError> apply_listen(ServerConfig& server, std::string_v
   auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (port_text.empty() || ec != std::errc{} || ptr != port_text.data() + port_text.size() ||
       port > 65535) {
-    return refuse("listen", "port must be a number from 0 to 65535 (got '" +
-                                std::string(port_text) + "')");
+    return refuse("listen",
+                  "port must be a number from 0 to 65535 (got '" + std::string(port_text) + "')");
   }
   server.host = std::string(host);
   server.port = static_cast<std::uint16_t>(port);
@@ -233,8 +234,8 @@ tl::expected<Config, ConfigError> parse_config(std::string_view yaml_text) {
   try {
     root = YAML::Load(std::string(yaml_text));
   } catch (const YAML::Exception& error) {
-    return refuse("file", "not valid YAML at line " + std::to_string(error.mark.line + 1) +
-                              ": " + error.msg);
+    return refuse(
+        "file", "not valid YAML at line " + std::to_string(error.mark.line + 1) + ": " + error.msg);
   }
   if (root.IsNull()) return config;
   if (!root.IsMap()) return refuse("file", "the top level must be a mapping of sections");

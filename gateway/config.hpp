@@ -42,7 +42,7 @@ struct WebchatConfig {
   double messages_per_second = 1.0;  // sustained frames per socket
   unsigned burst = 10;               // frames allowed at once before the rate applies
   std::size_t max_sessions = 4096;
-  milliseconds idle_timeout{300'000};  // a socket with no frame and no pong is closed
+  milliseconds idle_timeout{300'000};        // a socket with no frame and no pong is closed
   std::vector<std::string> allowed_origins;  // empty: only the server's own origin
 };
 

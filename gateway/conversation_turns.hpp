@@ -32,7 +32,7 @@ struct QueuedReply {
 struct TurnOutcome {
   bool duplicate = false;  // seen before: nothing new was written
   std::int64_t conversation_id = 0;
-  std::string language;          // after the turn
+  std::string language;  // after the turn
   bool language_changed = false;
   std::vector<QueuedReply> replies;
   std::vector<dialogs::Action> actions;

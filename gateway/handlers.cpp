@@ -11,17 +11,15 @@ namespace {
 Response serve_asset(const App& app, const Request& request, std::string_view name) {
   const StaticAsset* asset = app.assets.find(name);
   if (asset == nullptr) {
-    return json_error(http::status::not_found, "not_found", "no such file",
-                      request.version());
+    return json_error(http::status::not_found, "not_found", "no such file", request.version());
   }
   if (request[http::field::if_none_match] == asset->etag) {
     Response response{http::status::not_modified, request.version()};
     response.set(http::field::etag, asset->etag);
     return response;
   }
-  Response response =
-      text_response(http::status::ok, std::string(asset->body), asset->content_type,
-                    request.version());
+  Response response = text_response(http::status::ok, std::string(asset->body), asset->content_type,
+                                    request.version());
   response.set(http::field::etag, asset->etag);
   response.set(http::field::cache_control, "no-cache");
   return response;
@@ -40,23 +38,21 @@ Response languages(const App& app, unsigned version) {
   }
   Response response = json_response(
       http::status::ok,
-      boost::json::serialize(boost::json::object{{"default", "nl"}, {"languages", list}}),
-      version);
+      boost::json::serialize(boost::json::object{{"default", "nl"}, {"languages", list}}), version);
   response.set(http::field::cache_control, "no-cache");
   return response;
 }
 
 Response readiness(App& app, unsigned version) {
-  auto writable = app.stopping.load() ? tl::expected<void, store::Error>(tl::unexpected(
-                                            store::Error{store::Error::Code::unavailable,
-                                                         "shutting down"}))
-                                      : app.store->check_writable();
+  auto writable = app.stopping.load()
+                      ? tl::expected<void, store::Error>(tl::unexpected(
+                            store::Error{store::Error::Code::unavailable, "shutting down"}))
+                      : app.store->check_writable();
   if (!writable) {
-    return json_response(
-        http::status::service_unavailable,
-        boost::json::serialize(boost::json::object{{"status", "unavailable"},
-                                                   {"reason", writable.error().message}}),
-        version);
+    return json_response(http::status::service_unavailable,
+                         boost::json::serialize(boost::json::object{
+                             {"status", "unavailable"}, {"reason", writable.error().message}}),
+                         version);
   }
   return json_response(http::status::ok, R"({"status":"ready"})", version);
 }
@@ -119,8 +115,11 @@ Router make_router() {
   const std::size_t small = 16 * 1024;  // GET routes need no body at all
   return Router({
       {RouteId::webchat_page, "webchat_page", "/", {http::verb::get}, small},
-      {RouteId::webchat_languages, "webchat_languages", "/webchat/languages.json",
-       {http::verb::get}, small},
+      {RouteId::webchat_languages,
+       "webchat_languages",
+       "/webchat/languages.json",
+       {http::verb::get},
+       small},
       {RouteId::webchat_socket, "webchat_socket", "/webchat/ws", {http::verb::get}, small},
       {RouteId::webchat_asset, "webchat_asset", "/webchat/*", {http::verb::get}, small},
       {RouteId::healthz, "healthz", "/healthz", {http::verb::get}, small},

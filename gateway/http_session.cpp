@@ -32,7 +32,9 @@ struct Connection {
   bool closing = false;
 };
 
-std::string request_id() { return random_token(9); }
+std::string request_id() {
+  return random_token(9);
+}
 
 // A browser sends Origin on the upgrade: it must be our own host or a configured site.
 bool origin_allowed(const App& app, const Request& request) {
@@ -91,8 +93,9 @@ asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
     auto [header_error, header_bytes] = co_await http::async_read_header(
         connection->stream, buffer, parser, as_tuple(use_awaitable));
     connection->idle = false;
-    if (header_error == http::error::end_of_stream || header_error == asio::error::operation_aborted ||
-        header_error == beast::error::timeout || connection->closing) {
+    if (header_error == http::error::end_of_stream ||
+        header_error == asio::error::operation_aborted || header_error == beast::error::timeout ||
+        connection->closing) {
       break;
     }
     const auto started = std::chrono::steady_clock::now();

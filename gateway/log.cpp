@@ -31,8 +31,7 @@ std::string utc_timestamp() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
-      1000;
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char text[32];
@@ -49,8 +48,12 @@ std::optional<Level> parse_level(std::string_view name) {
   return std::nullopt;
 }
 
-void set_level(Level level) { current_level.store(level); }
-bool enabled(Level level) { return level >= current_level.load(); }
+void set_level(Level level) {
+  current_level.store(level);
+}
+bool enabled(Level level) {
+  return level >= current_level.load();
+}
 
 void write(Level level, std::string_view event, boost::json::object fields) {
   if (!enabled(level)) return;

@@ -15,8 +15,8 @@ namespace buurtlijn::gateway {
 class Histogram {
  public:
   // Bucket upper bounds, ascending; the default suits latencies in seconds.
-  explicit Histogram(std::vector<double> bounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                   0.05, 0.1, 0.25, 0.5, 1.0, 2.5});
+  explicit Histogram(std::vector<double> bounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                   0.1, 0.25, 0.5, 1.0, 2.5});
   void observe(double value);
   // Appends the _bucket, _sum and _count lines; `labels` is `a="b",` or empty.
   void render(std::string& out, std::string_view name, std::string_view labels) const;

@@ -37,9 +37,8 @@ RouteMatch Router::match(http::verb method, std::string_view target) const {
     if (!parameter) continue;
     const bool allowed =
         std::find(route.methods.begin(), route.methods.end(), method) != route.methods.end() ||
-        (method == http::verb::head &&
-         std::find(route.methods.begin(), route.methods.end(), http::verb::get) !=
-             route.methods.end());
+        (method == http::verb::head && std::find(route.methods.begin(), route.methods.end(),
+                                                 http::verb::get) != route.methods.end());
     if (allowed) {
       result.kind = RouteMatch::Kind::found;
       result.route = &route;

@@ -3,11 +3,10 @@
 // immutable once built, so it is shared by every connection without locks.
 #pragma once
 
-#include <ostream>  // Boost 1.81's beast/http/verb.hpp uses std::ostream without including it
-
 #include <boost/beast/http/verb.hpp>
 #include <cstddef>
 #include <optional>
+#include <ostream>  // Boost 1.81's beast/http/verb.hpp uses std::ostream without including it
 #include <string>
 #include <string_view>
 #include <vector>

@@ -42,8 +42,8 @@ void drain_then_stop(App& app, asio::io_context& io, std::shared_ptr<asio::stead
   const bool drained = app.connections.size() == 0 && app.webchat.size() == 0;
   if (drained || std::chrono::steady_clock::now() >= deadline) {
     if (!drained) {
-      log::warn("server.shutdown_deadline",
-                {{"open_connections", app.connections.size()}, {"open_websockets", app.webchat.size()}});
+      log::warn("server.shutdown_deadline", {{"open_connections", app.connections.size()},
+                                             {"open_websockets", app.webchat.size()}});
     }
     io.stop();
     return;
@@ -62,8 +62,8 @@ int run_server(Config config) {
   std::error_code dir_error;
   std::filesystem::create_directories(config.store.data_dir, dir_error);
   if (dir_error) {
-    log::error("server.data_dir_failed", {{"data_dir", config.store.data_dir},
-                                          {"reason", dir_error.message()}});
+    log::error("server.data_dir_failed",
+               {{"data_dir", config.store.data_dir}, {"reason", dir_error.message()}});
     return 1;
   }
   auto key = load_or_create_pseudonym_key(config.secrets.pseudonym_key, config.store.data_dir);
@@ -101,9 +101,9 @@ int run_server(Config config) {
   if (!error) acceptor.bind(endpoint, error);
   if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
   if (error) {
-    log::error("server.listen_failed", {{"host", config.server.host},
-                                        {"port", config.server.port},
-                                        {"reason", error.message()}});
+    log::error(
+        "server.listen_failed",
+        {{"host", config.server.host}, {"port", config.server.port}, {"reason", error.message()}});
     app->store->close();
     return 1;
   }

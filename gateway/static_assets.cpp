@@ -38,7 +38,8 @@ std::string content_type_for(std::string_view name) {
 
 StaticAssets::StaticAssets() {
   for (const auto& [name, body] : webchat::embedded_assets()) {
-    assets_.emplace(std::string(name), StaticAsset{body, content_type_for(name), fingerprint(body)});
+    assets_.emplace(std::string(name),
+                    StaticAsset{body, content_type_for(name), fingerprint(body)});
   }
 }
 

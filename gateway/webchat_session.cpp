@@ -104,8 +104,8 @@ void WebchatSession::start(Request request) {
 
 asio::awaitable<void> WebchatSession::run(Request request) {
   beast::get_lowest_layer(socket_).expires_never();
-  websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(
-      beast::role_type::server);
+  websocket::stream_base::timeout timeouts =
+      websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.idle_timeout =
       std::chrono::duration_cast<std::chrono::seconds>(app_.config.webchat.idle_timeout);
   socket_.set_option(timeouts);
@@ -316,17 +316,18 @@ void WebchatSession::refuse(const frames::FrameError& error, std::string_view re
   send(frames::render_error(error));
   // A socket that keeps sending what is refused is a flood, not a person: close it.
   if (++refused_in_a_row_ > 2 * app_.config.webchat.burst) {
-    close_after_writes(websocket::close_reason(websocket::close_code::policy_error,
-                                               "too many refused frames"));
+    close_after_writes(
+        websocket::close_reason(websocket::close_code::policy_error, "too many refused frames"));
   }
 }
 
 void WebchatSession::send(std::string frame) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
-    if (self->closing_) return;
-    self->writes_.push_back(std::move(frame));
-    if (self->writes_.size() == 1) self->write_next();
-  });
+  asio::post(socket_.get_executor(),
+             [self = shared_from_this(), frame = std::move(frame)]() mutable {
+               if (self->closing_) return;
+               self->writes_.push_back(std::move(frame));
+               if (self->writes_.size() == 1) self->write_next();
+             });
 }
 
 void WebchatSession::write_next() {

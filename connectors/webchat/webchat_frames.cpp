@@ -16,9 +16,8 @@ FrameError invalid(std::string message, std::string id = {}) {
 }
 
 // Reads a string member; absent is allowed when `required` is false.
-tl::expected<std::string, FrameError> string_field(const json::object& object,
-                                                   std::string_view key, bool required,
-                                                   std::size_t max_bytes) {
+tl::expected<std::string, FrameError> string_field(const json::object& object, std::string_view key,
+                                                   bool required, std::size_t max_bytes) {
   const json::value* value = object.if_contains(key);
   if (value == nullptr) {
     if (required) return tl::unexpected(invalid("missing field '" + std::string(key) + "'"));
@@ -217,7 +216,9 @@ std::string render_bot_message(const BotMessage& message) {
   return json::serialize(frame);
 }
 
-std::string outbox_message_id(long long outbox_id) { return "o-" + std::to_string(outbox_id); }
+std::string outbox_message_id(long long outbox_id) {
+  return "o-" + std::to_string(outbox_id);
+}
 
 tl::expected<long long, FrameError> parse_outbox_message_id(std::string_view id) {
   if (id.size() < 3 || id.substr(0, 2) != "o-") return tl::unexpected(invalid("unknown id"));

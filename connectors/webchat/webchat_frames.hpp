@@ -76,7 +76,7 @@ std::string render_outbox_payload(const BotMessage& message);
 tl::expected<BotMessage, FrameError> parse_outbox_payload(std::string_view payload);
 std::string render_bot_message(const BotMessage& message);
 
-std::string outbox_message_id(long long outbox_id);                      // "o-17"
+std::string outbox_message_id(long long outbox_id);  // "o-17"
 tl::expected<long long, FrameError> parse_outbox_message_id(std::string_view id);
 
 bool is_valid_utf8(std::string_view text);

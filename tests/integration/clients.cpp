@@ -31,7 +31,8 @@ void run_for(asio::io_context& io, beast::tcp_stream& stream, std::chrono::milli
 }  // namespace
 
 HttpResult http_request(std::uint16_t port, http::verb method, const std::string& target,
-                        const std::string& body, const std::map<std::string, std::string>& headers) {
+                        const std::string& body,
+                        const std::map<std::string, std::string>& headers) {
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.expires_after(std::chrono::seconds(20));

@@ -38,8 +38,8 @@ class ChatClient {
   void send_text(const std::string& frame);
   void send_binary(const std::string& bytes);
   // The next frame as JSON; nullopt when the socket closed or nothing came in time.
-  std::optional<boost::json::object> read(std::chrono::milliseconds timeout =
-                                              std::chrono::seconds(20));
+  std::optional<boost::json::object> read(
+      std::chrono::milliseconds timeout = std::chrono::seconds(20));
   // Reads frames until one has "type" == type (others are kept in `seen`).
   boost::json::object read_until(const std::string& type,
                                  std::chrono::milliseconds timeout = std::chrono::seconds(20));

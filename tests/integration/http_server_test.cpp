@@ -53,8 +53,8 @@ TEST_CASE("the chat page, its assets and the language list are served") {
   CHECK(script.headers["Content-Type"] == "text/javascript; charset=utf-8");
   const std::string etag = script.headers["ETag"];
   CHECK_FALSE(etag.empty());
-  HttpResult again =
-      http_request(server.port(), http::verb::get, "/webchat/chat.js", {}, {{"If-None-Match", etag}});
+  HttpResult again = http_request(server.port(), http::verb::get, "/webchat/chat.js", {},
+                                  {{"If-None-Match", etag}});
   CHECK(again.status == 304);
   CHECK(http_get(server.port(), "/webchat/widget.js").status == 200);
   CHECK(http_get(server.port(), "/webchat/nope.js").status == 404);
@@ -90,8 +90,7 @@ TEST_CASE("refusals: unknown route, wrong method, too large, malformed") {
   HttpResult wrong = http_request(server.port(), http::verb::post, "/healthz", "x");
   CHECK(wrong.status == 405);
   CHECK(wrong.headers["Allow"] == "GET, HEAD");
-  CHECK(boost::json::parse(wrong.body).at("error").at("code").as_string() ==
-        "method_not_allowed");
+  CHECK(boost::json::parse(wrong.body).at("error").at("code").as_string() == "method_not_allowed");
 
   // Body limits are per route: a GET route takes 16 KiB at most.
   HttpResult large =

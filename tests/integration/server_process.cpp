@@ -34,8 +34,8 @@ TempDir::~TempDir() {
 
 ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
                              std::vector<std::string> extra_args) {
-  std::vector<std::string> args = {buurtlijn_binary(), "serve", "--listen", "127.0.0.1:0",
-                                   "--data-dir", data_dir.string()};
+  std::vector<std::string> args = {buurtlijn_binary(), "serve",      "--listen",
+                                   "127.0.0.1:0",      "--data-dir", data_dir.string()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
@@ -54,8 +54,8 @@ ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
   reader_ = std::thread([this, fd = pipe_fds[0]] { read_output(fd); });
 
   std::unique_lock lock(mutex_);
-  const bool ready = changed_.wait_for(lock, std::chrono::seconds(60),
-                                       [this] { return port_ != 0 || exited_; });
+  const bool ready =
+      changed_.wait_for(lock, std::chrono::seconds(60), [this] { return port_ != 0 || exited_; });
   if (!ready || port_ == 0) {
     lock.unlock();
     stop(SIGKILL);
@@ -103,7 +103,9 @@ int ServerProcess::stop(int signal) {
   return -1;
 }
 
-ServerProcess::~ServerProcess() { stop(SIGKILL); }
+ServerProcess::~ServerProcess() {
+  stop(SIGKILL);
+}
 
 std::vector<std::string> ServerProcess::log_lines() const {
   const std::lock_guard lock(mutex_);

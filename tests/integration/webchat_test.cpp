@@ -21,8 +21,8 @@ std::string start_conversation(ChatClient& chat, const std::string& token = {}) 
 }
 
 long long messages(const TempDir& dir, const std::string& direction) {
-  return count_rows(dir.path(), "SELECT count(*) FROM messages WHERE direction = '" + direction +
-                                    "'");
+  return count_rows(dir.path(),
+                    "SELECT count(*) FROM messages WHERE direction = '" + direction + "'");
 }
 }  // namespace
 
@@ -81,8 +81,8 @@ TEST_CASE("a conversation in Romanian survives a restart, with queued replies de
   CHECK(count_rows(dir.path(), "SELECT count(*) FROM conversations") == 1);
   CHECK(count_rows(dir.path(), "SELECT count(*) FROM outbox WHERE status = 'delivered'") == 3);
   // The token itself is never stored: only its keyed hash.
-  CHECK(count_rows(dir.path(), "SELECT count(*) FROM subjects WHERE pseudonym = '" + token +
-                                   "'") == 0);
+  CHECK(count_rows(dir.path(), "SELECT count(*) FROM subjects WHERE pseudonym = '" + token + "'") ==
+        0);
 }
 
 TEST_CASE("Arabic replies are marked right-to-left") {

@@ -1,7 +1,7 @@
 // The web chat wire format: every frame shape and every refusal.
-#include <doctest/doctest.h>
-
 #include "connectors/webchat/webchat_frames.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace buurtlijn::connectors::webchat;
 
@@ -25,8 +25,8 @@ TEST_CASE("client frames parse into their kinds") {
   REQUIRE(bare_hello);
   CHECK(std::get<Hello>(*bare_hello).token.empty());
 
-  auto text = parse_client_frame(R"({"type":"message","id":"c1","text":"Cum mă înregistrez?"})",
-                                 kLimits);
+  auto text =
+      parse_client_frame(R"({"type":"message","id":"c1","text":"Cum mă înregistrez?"})", kLimits);
   REQUIRE(text);
   CHECK(std::get<TextMessage>(*text).text == "Cum mă înregistrez?");
   CHECK(std::get<TextMessage>(*text).id == "c1");
@@ -57,8 +57,7 @@ TEST_CASE("bad frames are refused with a code the page understands") {
   const FrameError empty = refusal(R"({"type":"message","id":"c1","text":"  \n "})");
   CHECK(empty.code == "invalid_frame");
   CHECK(empty.id == "c1");
-  CHECK(refusal(R"({"type":"language","id":"c1","language":"romanian"})").code ==
-        "invalid_frame");
+  CHECK(refusal(R"({"type":"language","id":"c1","language":"romanian"})").code == "invalid_frame");
   CHECK(refusal(R"({"type":"hello","language":"RO"})").code == "invalid_frame");
   CHECK(refusal(R"({"type":"received","ids":"o-1"})").code == "invalid_frame");
   CHECK(refusal(R"({"type":"received","ids":[1]})").code == "invalid_frame");
@@ -109,8 +108,9 @@ TEST_CASE("server frames render as the page expects") {
   CHECK(back->buttons.size() == 1);
   CHECK(back->buttons[0].label == "Înregistrare");
   back->id = outbox_message_id(17);
-  CHECK(render_bot_message(*back) ==
-        R"({"text":"Bună! <script>","lang":"ro","dir":"ltr","buttons":[{"id":"brp","label":"Înregistrare"}],"type":"message","id":"o-17"})");
+  CHECK(
+      render_bot_message(*back) ==
+      R"({"text":"Bună! <script>","lang":"ro","dir":"ltr","buttons":[{"id":"brp","label":"Înregistrare"}],"type":"message","id":"o-17"})");
   CHECK(*parse_outbox_message_id("o-17") == 17);
   CHECK_FALSE(parse_outbox_message_id("o-"));
   CHECK_FALSE(parse_outbox_message_id("o-1x"));

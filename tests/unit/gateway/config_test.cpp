@@ -1,12 +1,12 @@
 // Configuration parsing: defaults, the example file, and every refusal.
+#include "gateway/config.hpp"
+
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
-
-#include "gateway/config.hpp"
 
 using namespace buurtlijn::gateway;
 
@@ -124,8 +124,7 @@ TEST_CASE("every kind of bad configuration is refused with its key and reason") 
        "webchat.allowed_origins: must be a list of origins"},
       {"webchat:\n  allowed_origins: [\"www.deventer.nl\"]\n",
        "webchat.allowed_origins[0]: must start with http:// or https:// (got 'www.deventer.nl')"},
-      {"log:\n  level: loud\n",
-       "log.level: must be one of debug, info, warn, error (got 'loud')"},
+      {"log:\n  level: loud\n", "log.level: must be one of debug, info, warn, error (got 'loud')"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.yaml);
@@ -146,8 +145,7 @@ TEST_CASE("a refusal in a file names the file") {
   auto config = load_config_file(path.string());
   std::filesystem::remove(path);
   REQUIRE_FALSE(config);
-  CHECK(config.error().describe() ==
-        "server.port: unknown setting (in " + path.string() + ")");
+  CHECK(config.error().describe() == "server.port: unknown setting (in " + path.string() + ")");
 }
 
 TEST_CASE("--listen accepts host:port and IPv6 in brackets") {
@@ -171,8 +169,8 @@ TEST_CASE("secrets come from the environment or from a private file") {
   REQUIRE(load_secrets(config, fake_env({{"BUURTLIJN_PSEUDONYM_KEY", "k1"}})));
   CHECK(config.secrets.pseudonym_key == "k1");
 
-  auto both = load_secrets(config, fake_env({{"BUURTLIJN_PSEUDONYM_KEY", "a"},
-                                             {"BUURTLIJN_PSEUDONYM_KEY_FILE", "/x"}}));
+  auto both = load_secrets(
+      config, fake_env({{"BUURTLIJN_PSEUDONYM_KEY", "a"}, {"BUURTLIJN_PSEUDONYM_KEY_FILE", "/x"}}));
   REQUIRE_FALSE(both);
   CHECK(both.error().describe() ==
         "BUURTLIJN_PSEUDONYM_KEY: set either it or BUURTLIJN_PSEUDONYM_KEY_FILE");

@@ -1,7 +1,7 @@
 // Prometheus exposition: counters, histograms with cumulative buckets, gauges.
-#include <doctest/doctest.h>
-
 #include "gateway/metrics.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace buurtlijn::gateway;
 

@@ -1,10 +1,10 @@
 // Pseudonyms: keyed, stable, channel-separated; keys kept private on disk.
+#include "gateway/pseudonym.hpp"
+
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
-
-#include "gateway/pseudonym.hpp"
 
 using namespace buurtlijn::gateway;
 
@@ -24,9 +24,9 @@ TEST_CASE("a pseudonym is stable per key and channel and reveals nothing") {
 TEST_CASE("random tokens are url-safe and distinct") {
   const std::string first = random_token(24);
   CHECK(first.size() == 32);
-  CHECK(first.find_first_not_of(
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
-        std::string::npos);
+  CHECK(
+      first.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+      std::string::npos);
   CHECK(first != random_token(24));
   CHECK(secrets_equal("abc", "abc"));
   CHECK_FALSE(secrets_equal("abc", "abd"));

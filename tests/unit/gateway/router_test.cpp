@@ -1,8 +1,9 @@
 // Route matching: exact paths, one-segment wildcards, 404 and 405 with Allow.
+#include "gateway/router.hpp"
+
 #include <doctest/doctest.h>
 
 #include "gateway/app.hpp"
-#include "gateway/router.hpp"
 
 using namespace buurtlijn::gateway;
 
