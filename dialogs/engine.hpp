@@ -43,6 +43,7 @@ struct InboundEvent {
 struct Button {
   std::string id;     // node id it leads to
   std::string label;  // short label in the reply's language
+  bool operator==(const Button&) const = default;
 };
 
 struct Reply {
@@ -51,18 +52,21 @@ struct Reply {
   std::vector<Button> buttons;
   bool right_to_left = false;
   bool fallback = false;  // true when the text (or a button label) came from a fallback language
+  bool operator==(const Reply&) const = default;
 };
 
 struct Action {
   enum class Kind { hand_over };  // mark the conversation for the Buurtmaker's inbox
   Kind kind = Kind::hand_over;
-  std::string reason;
+  std::string reason;  // requested, two_misses, message_for_person
+  bool operator==(const Action&) const = default;
 };
 
 struct Turn {
   ConversationState state;
   std::vector<Reply> replies;
   std::vector<Action> actions;
+  bool operator==(const Turn&) const = default;
 };
 
 Turn respond(const ConversationState& state, const InboundEvent& event, const Content& content,
