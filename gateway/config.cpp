@@ -191,6 +191,7 @@ const std::map<std::string, Section>& sections() {
               c.log.level = v;
               return {};
             })},
+           {"requests", flag([](Config& c, bool v) { c.log.requests = v; })},
        }},
   };
   return table;
@@ -200,7 +201,8 @@ const std::map<std::string, Section>& sections() {
 
 EnvLookup process_environment() {
   return [](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
+    // Read at start-up, before any thread that could change the environment exists.
+    const char* value = std::getenv(std::string(name).c_str());  // NOLINT(concurrency-mt-unsafe)
     if (value == nullptr) return std::nullopt;
     return std::string(value);
   };

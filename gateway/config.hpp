@@ -52,6 +52,7 @@ struct ContentConfig {
 
 struct LogConfig {
   std::string level = "info";  // debug, info, warn, error
+  bool requests = true;        // one line per HTTP request (route, status, time)
 };
 
 struct Secrets {

@@ -112,7 +112,7 @@ boost::asio::awaitable<Response> handle_request(App& app, const Request& request
 }
 
 Router make_router() {
-  const std::size_t small = 16 * 1024;  // GET routes need no body at all
+  const std::size_t small = std::size_t{16} * 1024;  // GET routes need no body at all
   return Router({
       {RouteId::webchat_page, "webchat_page", "/", {http::verb::get}, small},
       {RouteId::webchat_languages,

@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
+#include <cmath>
 
 #include "gateway/app.hpp"
 #include "gateway/handlers.hpp"
@@ -69,14 +70,23 @@ asio::awaitable<void> write_response(App& app, Connection& connection, Response 
     add_security_headers(response);
   }
   response.set("X-Request-Id", id);
-  connection.stream.expires_after(app.config.server.read_timeout);
+  // Counted before the write, so that a client that reads /metrics right after this
+  // response already sees it.
   const unsigned status = response.result_int();
-  auto [error, bytes] =
-      co_await http::async_write(connection.stream, response, as_tuple(use_awaitable));
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   app.metrics.observe_request(route, status, seconds);
+  connection.stream.expires_after(app.config.server.read_timeout);
+  auto [error, bytes] =
+      co_await http::async_write(connection.stream, response, as_tuple(use_awaitable));
   if (error) log::debug("http.write_failed", {{"request_id", id}, {"reason", error.message()}});
+  // The route name, never the path or query: they may carry ids a person typed.
+  if (app.config.log.requests) {
+    log::info("http.request", {{"request_id", id},
+                               {"route", route},
+                               {"status", status},
+                               {"ms", std::round(seconds * 100'000) / 100}});
+  }
 }
 
 asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {

@@ -91,7 +91,7 @@ std::string Metrics::render(const Gauges& gauges) const {
            static_cast<double>(count));
   }
   header(out, "buurtlijn_http_request_duration_seconds", "histogram",
-         "Time from a request's last byte read to its response written.");
+         "Time from a request's header read to its response ready to write.");
   for (const auto& [route, histogram] : request_seconds_) {
     histogram.render(out, "buurtlijn_http_request_duration_seconds", label("route", route));
   }

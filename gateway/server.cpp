@@ -37,7 +37,8 @@ std::unique_ptr<store::Store> open_store(const Config& config, Metrics& metrics)
 }
 
 // Waits for open connections to finish, up to the deadline, then stops the loop.
-void drain_then_stop(App& app, asio::io_context& io, std::shared_ptr<asio::steady_timer> timer,
+void drain_then_stop(App& app, asio::io_context& io,
+                     const std::shared_ptr<asio::steady_timer>& timer,
                      std::chrono::steady_clock::time_point deadline) {
   const bool drained = app.connections.size() == 0 && app.webchat.size() == 0;
   if (drained || std::chrono::steady_clock::now() >= deadline) {

@@ -351,7 +351,7 @@ void WebchatSession::write_next() {
                       });
 }
 
-void WebchatSession::close_after_writes(websocket::close_reason reason) {
+void WebchatSession::close_after_writes(const websocket::close_reason& reason) {
   asio::post(socket_.get_executor(), [self = shared_from_this(), reason] {
     if (self->closing_) return;
     self->closing_ = true;

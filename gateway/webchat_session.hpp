@@ -54,7 +54,7 @@ class WebchatSession : public std::enable_shared_from_this<WebchatSession> {
   void write_next();
   // Closes once every queued frame is written (an error frame must reach the page
   // before the close that follows it).
-  void close_after_writes(boost::beast::websocket::close_reason reason);
+  void close_after_writes(const boost::beast::websocket::close_reason& reason);
 
   App& app_;
   boost::beast::websocket::stream<boost::beast::tcp_stream> socket_;

@@ -93,6 +93,13 @@ void ChatClient::send_text(const std::string& frame) {
   socket_.write(asio::buffer(frame));
 }
 
+bool ChatClient::try_send_text(const std::string& frame) {
+  socket_.text(true);
+  beast::error_code error;
+  socket_.write(asio::buffer(frame), error);
+  return !error;
+}
+
 void ChatClient::send_binary(const std::string& bytes) {
   socket_.binary(true);
   socket_.write(asio::buffer(bytes));

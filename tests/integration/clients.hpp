@@ -36,6 +36,8 @@ class ChatClient {
   explicit ChatClient(std::uint16_t port, const std::string& origin = {});
   void send_json(const boost::json::object& frame);
   void send_text(const std::string& frame);
+  // Like send_text, but a server that cuts the connection mid-frame is not an error.
+  bool try_send_text(const std::string& frame);
   void send_binary(const std::string& bytes);
   // The next frame as JSON; nullopt when the socket closed or nothing came in time.
   std::optional<boost::json::object> read(

@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <thread>
+
 #include "clients.hpp"
 #include "server_process.hpp"
 
@@ -35,6 +37,18 @@ TEST_CASE("health, readiness and metrics answer") {
   CHECK(metrics.body.find("buurtlijn_store_commit_duration_seconds_count") != std::string::npos);
 
   CHECK(server.stop(SIGTERM) == 0);
+  // Every request is logged with its id and route, as one JSON object per line.
+  bool logged = false;
+  for (const std::string& line : server.log_lines()) {
+    const auto entry = boost::json::parse(line).as_object();
+    CHECK(entry.contains("ts"));
+    CHECK(entry.contains("level"));
+    if (entry.at("event").as_string() == "http.request" &&
+        entry.at("route").as_string() == "readyz") {
+      logged = entry.at("request_id").as_string() == ready.headers["X-Request-Id"];
+    }
+  }
+  CHECK(logged);
 }
 
 TEST_CASE("the chat page, its assets and the language list are served") {
@@ -145,6 +159,36 @@ TEST_CASE("a client that stops sending mid-request is cut off by the read timeou
   CHECK(answer.empty());
   CHECK(waited < std::chrono::seconds(5));
   CHECK(http_get(server.port(), "/healthz").status == 200);
+}
+
+TEST_CASE("connections beyond max_connections are closed at once") {
+  TempDir dir;
+  const auto config = dir.path() / "buurtlijn.yaml";
+  {
+    std::FILE* file = std::fopen(config.c_str(), "w");
+    std::fputs("server:\n  max_connections: 2\n", file);
+    std::fclose(file);
+  }
+  ServerProcess server(dir.path(), {"--config", config.string()});
+  boost::asio::io_context io;
+  std::vector<boost::asio::ip::tcp::socket> held;
+  for (int i = 0; i < 2; ++i) {
+    held.emplace_back(io);
+    held.back().connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+  }
+  // Both held connections are open and idle: a third one is refused.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(raw_exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").empty());
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  held.clear();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(http_get(server.port(), "/healthz").status == 200);
+  CHECK(
+      http_get(server.port(), "/metrics")
+          .body.find(
+              "buurtlijn_inbound_refused_total{channel=\"http\",reason=\"connection_limit\"} 1") !=
+      std::string::npos);
 }
 
 TEST_CASE("a bad configuration is refused at start with the key and reason") {

@@ -63,6 +63,7 @@ TEST_CASE("the checked-in example configuration parses to the defaults") {
   CHECK(example->webchat.allowed_origins.empty());
   CHECK(example->content.locales_dir == defaults.content.locales_dir);
   CHECK(example->log.level == defaults.log.level);
+  CHECK(example->log.requests == defaults.log.requests);
 }
 
 TEST_CASE("settings are read") {
