@@ -42,10 +42,10 @@ struct ConversationRecord {
   std::int64_t id = 0;
   std::int64_t subject_id = 0;
   std::string channel;
-  std::string language;        // ISO 639-1, empty until known
-  std::string dialog_state;    // serialised by dialogs/, opaque here
+  std::string language;      // ISO 639-1, empty until known
+  std::string dialog_state;  // serialised by dialogs/, opaque here
   bool paused_by_human = false;
-  std::int64_t version = 0;    // bumped by every committed turn
+  std::int64_t version = 0;  // bumped by every committed turn
   Millis last_inbound_at = 0;
 };
 
@@ -65,8 +65,8 @@ struct InboundTurn {
   // Version of the conversation the dialog engine ran against; 0 when it did not exist.
   // If the stored version differs the turn fails with Code::conflict.
   std::int64_t expected_version = 0;
-  std::string language;            // conversation language after this turn
-  std::string dialog_state;        // conversation state after this turn
+  std::string language;      // conversation language after this turn
+  std::string dialog_state;  // conversation state after this turn
   std::vector<OutboundReply> replies;
 };
 
@@ -94,8 +94,8 @@ struct CommitObserver {
 };
 
 struct SqliteOptions {
-  std::string path;                 // the database file; created when missing
-  std::size_t max_batch = 512;      // most writes in one transaction
+  std::string path;             // the database file; created when missing
+  std::size_t max_batch = 512;  // most writes in one transaction
   std::chrono::milliseconds busy_timeout{5000};
   CommitObserver observer;
   // How long check_writable() waits for its heartbeat to be committed.

@@ -1,0 +1,192 @@
+// See migrations.hpp. The schema lives here, as the list of migrations.
+//
+// Conventions: STRICT tables (SQLite >= 3.37), times in milliseconds since the Unix
+// epoch (INTEGER), booleans as INTEGER 0/1 with a CHECK. Subjects are pseudonyms (a
+// keyed hash of channel + address computed by the gateway): no table holds a raw phone
+// number or chat address as a key.
+#include "store/migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include "store/sqlite_error.hpp"
+#include "store/transaction.hpp"
+
+namespace buurtlijn::store {
+namespace {
+
+constexpr std::string_view kMigration1Core = R"sql(
+CREATE TABLE subjects (
+  id         INTEGER PRIMARY KEY,
+  pseudonym  TEXT    NOT NULL UNIQUE,
+  channel    TEXT    NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE conversations (
+  id              INTEGER PRIMARY KEY,
+  subject_id      INTEGER NOT NULL UNIQUE REFERENCES subjects (id),
+  channel         TEXT    NOT NULL,
+  language        TEXT    NOT NULL DEFAULT '',
+  dialog_state    TEXT    NOT NULL DEFAULT '',
+  paused_by_human INTEGER NOT NULL DEFAULT 0 CHECK (paused_by_human IN (0, 1)),
+  version         INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  last_inbound_at INTEGER
+) STRICT;
+
+-- Outbound rows have a NULL channel_message_id until the provider's id is known; NULLs
+-- never collide in the UNIQUE constraint.
+CREATE TABLE messages (
+  id                 INTEGER PRIMARY KEY,
+  conversation_id    INTEGER NOT NULL REFERENCES conversations (id),
+  direction          TEXT    NOT NULL CHECK (direction IN ('in', 'out')),
+  text               TEXT    NOT NULL,
+  channel            TEXT    NOT NULL,
+  channel_message_id TEXT,
+  created_at         INTEGER NOT NULL,
+  UNIQUE (channel, channel_message_id)
+) STRICT;
+CREATE INDEX messages_by_conversation ON messages (conversation_id, id);
+
+-- conversation_id and message_id are NULL for a message that belongs to no
+-- conversation (a broadcast to a subscriber who never wrote).
+CREATE TABLE outbox (
+  id                  INTEGER PRIMARY KEY,
+  conversation_id     INTEGER REFERENCES conversations (id),
+  message_id          INTEGER REFERENCES messages (id),
+  channel             TEXT    NOT NULL,
+  payload             TEXT    NOT NULL,
+  status              TEXT    NOT NULL CHECK (status IN ('queued', 'inflight', 'sent',
+                                                         'delivered', 'read', 'failed', 'dead')),
+  attempts            INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at     INTEGER NOT NULL,
+  provider_message_id TEXT,
+  last_error          TEXT,
+  created_at          INTEGER NOT NULL,
+  updated_at          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+CREATE INDEX outbox_by_conversation ON outbox (conversation_id, status);
+CREATE INDEX outbox_by_message ON outbox (message_id);
+)sql";
+
+// check_writable() commits a row here with a few pages of zeros and deletes the older
+// rows: committing it proves that the database can still grow and sync.
+constexpr std::string_view kMigration2Heartbeat = R"sql(
+CREATE TABLE heartbeat (
+  id         INTEGER PRIMARY KEY,
+  checked_at INTEGER NOT NULL,
+  reserve    BLOB    NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
+    {1, kMigration1Core},
+    {2, kMigration2Heartbeat},
+}};
+
+constexpr std::string_view kCreateLedger = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    INTEGER PRIMARY KEY,
+  applied_at INTEGER NOT NULL
+) STRICT;
+)sql";
+
+Error with_context(const Error& error, const std::string& context) {
+  return Error{error.code, context + ": " + error.message};
+}
+
+Result<bool> is_applied(SqliteConnection& db, std::int64_t version) {
+  auto select = db.statement("SELECT 1 FROM schema_migrations WHERE version = :version");
+  if (!select) {
+    return tl::unexpected(select.error());
+  }
+  (*select)->bind(":version", version);
+  return (*select)->step();
+}
+
+Result<void> apply(SqliteConnection& db, const Migration& migration, Millis now) {
+  const std::string context = "migration " + std::to_string(migration.version);
+  auto applied_before = is_applied(db, migration.version);
+  if (!applied_before) {
+    return tl::unexpected(with_context(applied_before.error(), context));
+  }
+  if (*applied_before) {
+    return {};  // the usual case on every start but the first: no write lock needed
+  }
+  auto transaction = Transaction::begin(db);
+  if (!transaction) {
+    return tl::unexpected(with_context(transaction.error(), context));
+  }
+  // Another process may have applied it while we waited for the write lock.
+  auto applied = is_applied(db, migration.version);
+  if (!applied) {
+    return tl::unexpected(with_context(applied.error(), context));
+  }
+  if (*applied) {
+    return {};
+  }
+  if (auto ok = db.exec(migration.sql); !ok) {
+    return tl::unexpected(with_context(ok.error(), context));
+  }
+  auto record = db.statement(
+      "INSERT INTO schema_migrations (version, applied_at) VALUES (:version, :applied_at)");
+  if (!record) {
+    return tl::unexpected(with_context(record.error(), context));
+  }
+  (*record)->bind(":version", migration.version).bind(":applied_at", now);
+  if (auto ok = (*record)->run(); !ok) {
+    return tl::unexpected(with_context(ok.error(), context));
+  }
+  if (auto ok = transaction->commit(); !ok) {
+    return tl::unexpected(with_context(ok.error(), context));
+  }
+  return {};
+}
+
+}  // namespace
+
+std::span<const Migration> all_migrations() {
+  return kMigrations;
+}
+
+Result<std::int64_t> schema_version(SqliteConnection& db) {
+  auto select = db.statement("SELECT coalesce(max(version), 0) FROM schema_migrations");
+  if (!select) {
+    return tl::unexpected(select.error());
+  }
+  auto row = (*select)->step();
+  if (!row) {
+    return tl::unexpected(row.error());
+  }
+  return (*select)->column_int64(0);
+}
+
+Result<std::int64_t> migrate(SqliteConnection& db, std::span<const Migration> migrations,
+                             Millis now) {
+  if (auto ok = db.exec(kCreateLedger); !ok) {
+    return tl::unexpected(with_context(ok.error(), "create schema_migrations"));
+  }
+  const std::int64_t known = migrations.empty() ? 0 : migrations.back().version;
+  auto found = schema_version(db);
+  if (!found) {
+    return tl::unexpected(found.error());
+  }
+  if (*found > known) {
+    return fail(Error::Code::too_new,
+                "the database has schema version " + std::to_string(*found) +
+                    " but this buurtlijn knows versions up to " + std::to_string(known) +
+                    "; it was written by a newer buurtlijn: upgrade, or restore a backup made "
+                    "by this version");
+  }
+  for (const Migration& migration : migrations) {
+    if (auto ok = apply(db, migration, now); !ok) {
+      return tl::unexpected(ok.error());
+    }
+  }
+  return schema_version(db);
+}
+
+}  // namespace buurtlijn::store

@@ -1,0 +1,62 @@
+// The SQLite implementation of Store: a ReaderPool for reads on the calling thread and
+// a GroupCommitWriter that owns the write connection.
+//
+// Opening creates the file when missing, sets WAL mode, synchronous=FULL (a commit
+// that was acknowledged survives kill -9 and power loss) and foreign keys, applies the
+// migrations and starts the writer thread. Internal to store/ and its tests; the rest of
+// the program sees Store and open_sqlite_store().
+//
+// Thread safety: every method may be called from any thread (see store.hpp).
+// check_writable() blocks its caller until the heartbeat commits or
+// writable_check_timeout passes, so it must not be called from a write callback (the
+// writer thread); nor may the destructor run there.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "store/group_commit_writer.hpp"
+#include "store/reader_pool.hpp"
+#include "store/sqlite_connection.hpp"
+#include "store/store.hpp"
+
+namespace buurtlijn::store {
+
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<SqliteStore>> open(SqliteOptions options);
+
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+  ~SqliteStore() override;  // close()
+
+  Result<std::optional<ConversationRecord>> find_conversation(
+      std::string_view channel, std::string_view subject_pseudonym) override;
+  Result<std::vector<OutboxItem>> undelivered_outbox(std::int64_t conversation_id) override;
+  Result<std::int64_t> outbox_depth() override;
+  Result<void> check_writable() override;
+
+  void commit_turn(InboundTurn turn, std::function<void(Result<TurnCommitted>)> done) override;
+  void mark_delivered(std::vector<std::int64_t> outbox_ids, Millis at,
+                      std::function<void(Result<void>)> done) override;
+  void close() override;
+
+  // Runs `work` on the writer thread, in its own savepoint of the next batch, and
+  // `done` after the batch (as commit_turn). For store/ and its tests.
+  template <class T>
+  void write(std::function<Result<T>(SqliteConnection&)> work,
+             std::function<void(Result<T>)> done) {
+    writer_->submit<T>(std::move(work), std::move(done));
+  }
+
+  std::size_t read_connections() const { return readers_.size(); }
+
+ private:
+  SqliteStore(SqliteOptions options, SqliteConnection write_connection);
+
+  const SqliteOptions options_;
+  ReaderPool readers_;
+  std::unique_ptr<GroupCommitWriter> writer_;
+};
+
+}  // namespace buurtlijn::store
