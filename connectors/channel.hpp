@@ -51,6 +51,8 @@ struct MessageEvent {
   std::optional<MediaReference> media;
   std::string language_hint;  // e.g. Telegram's language_code
   std::int64_t sent_at = 0;   // seconds since the epoch, as the provider says
+  // An id the provider wants acknowledged separately (a Telegram callback query).
+  std::string interaction_id;
 };
 
 // What happened to a message we sent.
@@ -96,6 +98,7 @@ struct OutboundMessage {
   std::vector<Choice> choices;  // buttons or list rows, in order
   std::string language;         // ISO 639-1
   std::string list_button;      // label of the button that opens a list ("Menu")
+  std::string reference;        // our id (the outbox item), echoed in delivery reports
 };
 
 struct HttpCall {

@@ -10,6 +10,8 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
+#include "connectors/utf8_text.hpp"
+
 namespace buurtlijn::connectors::whatsapp {
 namespace json = boost::json;
 
@@ -177,14 +179,6 @@ std::optional<StatusEvent> parse_status(const json::object& item) {
 
 }  // namespace
 
-std::size_t code_points(std::string_view text) {
-  std::size_t count = 0;
-  for (const char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
-  }
-  return count;
-}
-
 tl::expected<Inbound, Refusal> parse_inbound(const InboundRequest& request,
                                              const Settings& settings) {
   if (request.method == "GET") return verify_handshake(request, settings);
@@ -231,18 +225,6 @@ tl::expected<Inbound, Refusal> parse_inbound(const InboundRequest& request,
 
 namespace {
 
-std::string truncate(std::string_view text, std::size_t max_chars) {
-  if (code_points(text) <= max_chars) return std::string(text);
-  std::size_t count = 0;
-  std::size_t at = 0;
-  while (at < text.size() && count < max_chars - 1) {
-    ++at;
-    while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) ++at;
-    ++count;
-  }
-  return std::string(text.substr(0, at)) + "…";
-}
-
 json::object envelope(std::string_view address) {
   json::object body{{"messaging_product", "whatsapp"}, {"recipient_type", "individual"}};
   if (address.substr(0, kUserIdPrefix.size()) == kUserIdPrefix) {
@@ -272,14 +254,6 @@ bool fits(const std::vector<Choice>& choices, std::size_t max_count, std::size_t
   return true;
 }
 
-std::string numbered(const OutboundMessage& message) {
-  std::string text = message.text;
-  for (std::size_t i = 0; i < message.choices.size(); ++i) {
-    text += (i == 0 ? "\n\n" : "\n") + std::to_string(i + 1) + ". " + message.choices[i].label;
-  }
-  return text;
-}
-
 }  // namespace
 
 HttpCall render(const OutboundMessage& message, const Settings& settings) {
@@ -302,12 +276,12 @@ HttpCall render(const OutboundMessage& message, const Settings& settings) {
     for (const Choice& choice : message.choices) {
       json::object row{{"id", choice.id}, {"title", choice.label}};
       if (!choice.description.empty()) {
-        row["description"] = truncate(choice.description, kMaxRowDescriptionChars);
+        row["description"] = truncate_code_points(choice.description, kMaxRowDescriptionChars);
       }
       rows.push_back(std::move(row));
     }
-    const std::string button =
-        truncate(message.list_button.empty() ? "Menu" : message.list_button, kMaxListButtonChars);
+    const std::string button = truncate_code_points(
+        message.list_button.empty() ? "Menu" : message.list_button, kMaxListButtonChars);
     body["type"] = "interactive";
     body["interactive"] = json::object{
         {"type", "list"},
@@ -317,9 +291,11 @@ HttpCall render(const OutboundMessage& message, const Settings& settings) {
                       {"sections", json::array{json::object{{"rows", std::move(rows)}}}}}}};
     return call_for(body, settings);
   }
-  const std::string text = message.choices.empty() ? message.text : numbered(message);
+  const std::string text =
+      message.choices.empty() ? message.text : numbered_choices(message.text, message.choices);
   body["type"] = "text";
-  body["text"] = json::object{{"body", truncate(text, kMaxTextChars)}, {"preview_url", false}};
+  body["text"] =
+      json::object{{"body", truncate_code_points(text, kMaxTextChars)}, {"preview_url", false}};
   return call_for(body, settings);
 }
 

@@ -52,7 +52,4 @@ HttpCall render_template(std::string_view address, std::string_view template_nam
 // Throttling is recognised by error.code, not by the HTTP status alone.
 SendOutcome classify_response(const ProviderResponse& response);
 
-// The number of code points in UTF-8 text (WhatsApp counts characters, not bytes).
-std::size_t code_points(std::string_view text);
-
 }  // namespace buurtlijn::connectors::whatsapp

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "connectors/utf8_text.hpp"
+
 using namespace buurtlijn::connectors;
 namespace json = boost::json;
 
@@ -181,7 +183,7 @@ TEST_CASE("whatsapp: statuses, and several entries, changes and messages in one 
 }
 
 TEST_CASE("whatsapp: outbound shapes within the limits") {
-  OutboundMessage message{"40712345678", "Bun venit!", {}, "ro", "Meniu"};
+  OutboundMessage message{"40712345678", "Bun venit!", {}, "ro", "Meniu", {}};
   {
     const HttpCall call = whatsapp::render(message, kSettings);
     CHECK(call.method == "POST");
@@ -236,10 +238,10 @@ TEST_CASE("whatsapp: outbound shapes within the limits") {
         "list");
   message.choices.clear();
   message.text = std::string(5000, 'x');
-  CHECK(whatsapp::code_points(std::string(json::parse(whatsapp::render(message, kSettings).body)
-                                              .at("text")
-                                              .at("body")
-                                              .as_string())) == 4096);
+  CHECK(code_points(std::string(json::parse(whatsapp::render(message, kSettings).body)
+                                    .at("text")
+                                    .at("body")
+                                    .as_string())) == 4096);
   message.address = "user:US.1349";
   CHECK(json::parse(whatsapp::render(message, kSettings).body).at("recipient") == "US.1349");
 }
