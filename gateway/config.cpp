@@ -51,7 +51,7 @@ tl::expected<double, ConfigError> read_positive_double(const YAML::Node& node,
     return refuse(key, "must be a number (got '" + *text + "')");
   }
   if (!(value > 0.0) || value > max) {
-    return refuse(key, "must be above 0 and at most " + std::to_string(static_cast<int>(max)) +
+    return refuse(key, "must be above 0 and at most " + std::to_string(static_cast<long>(max)) +
                            " (got " + *text + ")");
   }
   return value;
@@ -106,6 +106,16 @@ FieldReader text(Setter set) {
   };
 }
 
+template <class Setter>
+FieldReader rate(Setter set) {
+  return [=](const YAML::Node& node, const std::string& key, Config& config) -> Outcome {
+    auto value = read_positive_double(node, key, 100'000);
+    if (!value) return tl::unexpected(value.error());
+    set(config, *value);
+    return {};
+  };
+}
+
 const std::map<std::string, Section>& sections() {
   static const std::map<std::string, Section> table = {
       {"server",
@@ -147,12 +157,7 @@ const std::map<std::string, Section>& sections() {
            {"max_text_bytes",
             number(16, 65'536, [](Config& c, auto v) { c.webchat.max_text_bytes = v; })},
            {"messages_per_second",
-            [](const YAML::Node& node, const std::string& key, Config& c) -> Outcome {
-              auto v = read_positive_double(node, key, 1000);
-              if (!v) return tl::unexpected(v.error());
-              c.webchat.messages_per_second = *v;
-              return {};
-            }},
+            rate([](Config& c, double v) { c.webchat.messages_per_second = v; })},
            {"burst", number(1, 10'000, [](Config& c, auto v) { c.webchat.burst = unsigned(v); })},
            {"max_sessions",
             number(1, 1'000'000, [](Config& c, auto v) { c.webchat.max_sessions = v; })},
@@ -181,6 +186,29 @@ const std::map<std::string, Section>& sections() {
               c.content.locales_dir = v;
               return {};
             })},
+       }},
+      {"outbox",
+       {
+           {"whatsapp_per_second",
+            rate([](Config& c, double v) { c.outbox.whatsapp.messages_per_second = v; })},
+           {"telegram_per_second",
+            rate([](Config& c, double v) { c.outbox.telegram.messages_per_second = v; })},
+           {"telegram_per_chat_per_second",
+            rate([](Config& c, double v) { c.outbox.telegram.per_conversation_per_second = v; })},
+           {"kannel_per_second",
+            rate([](Config& c, double v) { c.outbox.kannel.messages_per_second = v; })},
+           {"max_attempts",
+            number(1, 100, [](Config& c, auto v) { c.outbox.max_attempts = unsigned(v); })},
+           {"initial_backoff_ms",
+            millis(10, 3'600'000, [](Config& c, auto v) { c.outbox.initial_backoff = v; })},
+           {"max_backoff_ms",
+            millis(10, 86'400'000, [](Config& c, auto v) { c.outbox.max_backoff = v; })},
+           {"request_timeout_ms",
+            millis(100, 600'000, [](Config& c, auto v) { c.outbox.request_timeout = v; })},
+           {"max_in_flight",
+            number(1, 10'000, [](Config& c, auto v) { c.outbox.max_in_flight = unsigned(v); })},
+           {"sms_max_segments",
+            number(1, 10, [](Config& c, auto v) { c.outbox.sms_max_segments = unsigned(v); })},
        }},
       {"log",
        {
@@ -276,6 +304,20 @@ tl::expected<void, ConfigError> load_secrets(Config& config, const EnvLookup& en
   };
   static constexpr SecretSpec kSecrets[] = {
       {"BUURTLIJN_PSEUDONYM_KEY", &Secrets::pseudonym_key},
+      {"BUURTLIJN_WHATSAPP_APP_SECRET", &Secrets::whatsapp_app_secret},
+      {"BUURTLIJN_WHATSAPP_VERIFY_TOKEN", &Secrets::whatsapp_verify_token},
+      {"BUURTLIJN_WHATSAPP_TOKEN", &Secrets::whatsapp_token},
+      {"BUURTLIJN_WHATSAPP_PHONE_NUMBER_ID", &Secrets::whatsapp_phone_number_id},
+      {"BUURTLIJN_WHATSAPP_API_BASE", &Secrets::whatsapp_api_base},
+      {"BUURTLIJN_TELEGRAM_TOKEN", &Secrets::telegram_token},
+      {"BUURTLIJN_TELEGRAM_SECRET", &Secrets::telegram_secret},
+      {"BUURTLIJN_TELEGRAM_API_BASE", &Secrets::telegram_api_base},
+      {"BUURTLIJN_KANNEL_SENDSMS_URL", &Secrets::kannel_sendsms_url},
+      {"BUURTLIJN_KANNEL_USERNAME", &Secrets::kannel_username},
+      {"BUURTLIJN_KANNEL_PASSWORD", &Secrets::kannel_password},
+      {"BUURTLIJN_KANNEL_SENDER", &Secrets::kannel_sender},
+      {"BUURTLIJN_KANNEL_SECRET", &Secrets::kannel_secret},
+      {"BUURTLIJN_KANNEL_DLR_URL", &Secrets::kannel_dlr_url},
   };
   for (const SecretSpec& spec : kSecrets) {
     const std::string file_var = std::string(spec.name) + "_FILE";

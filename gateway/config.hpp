@@ -55,8 +55,53 @@ struct LogConfig {
   bool requests = true;        // one line per HTTP request (route, status, time)
 };
 
+// Per-channel sending limits and retry rules (the outbox). A channel is switched on by
+// its secrets (see Secrets), never by this file.
+struct ChannelLimits {
+  double messages_per_second = 10.0;  // token bucket rate for the channel as a whole
+  unsigned burst = 10;
+  double per_conversation_per_second = 0.0;  // 0: no per-chat pacing
+};
+
+struct OutboxConfig {
+  ChannelLimits whatsapp{80.0, 80, 0.0};  // Cloud API default: 80 msg/s per number
+  ChannelLimits telegram{30.0, 30, 1.0};  // Bot API: ~30/s overall, ~1/s per chat
+  ChannelLimits kannel{10.0, 10, 0.0};    // depends on the SMSC contract
+  unsigned max_attempts = 8;              // then the item is dead-lettered
+  milliseconds initial_backoff{1'000};    // doubled per attempt, with jitter
+  milliseconds max_backoff{600'000};
+  milliseconds request_timeout{15'000};  // one provider call
+  unsigned max_in_flight = 64;           // concurrent provider calls
+  unsigned sms_max_segments = 3;         // longer texts become several SMS
+};
+
+// Secrets and provider endpoints come from the environment only (see load_secrets).
 struct Secrets {
   std::string pseudonym_key;  // keyed hash for subject ids; generated when absent
+
+  std::string whatsapp_app_secret;       // BUURTLIJN_WHATSAPP_APP_SECRET
+  std::string whatsapp_verify_token;     // BUURTLIJN_WHATSAPP_VERIFY_TOKEN
+  std::string whatsapp_token;            // BUURTLIJN_WHATSAPP_TOKEN
+  std::string whatsapp_phone_number_id;  // BUURTLIJN_WHATSAPP_PHONE_NUMBER_ID
+  std::string whatsapp_api_base;         // BUURTLIJN_WHATSAPP_API_BASE (tests: a local fake)
+
+  std::string telegram_token;     // BUURTLIJN_TELEGRAM_TOKEN
+  std::string telegram_secret;    // BUURTLIJN_TELEGRAM_SECRET
+  std::string telegram_api_base;  // BUURTLIJN_TELEGRAM_API_BASE
+
+  std::string kannel_sendsms_url;  // BUURTLIJN_KANNEL_SENDSMS_URL
+  std::string kannel_username;     // BUURTLIJN_KANNEL_USERNAME
+  std::string kannel_password;     // BUURTLIJN_KANNEL_PASSWORD
+  std::string kannel_sender;       // BUURTLIJN_KANNEL_SENDER
+  std::string kannel_secret;       // BUURTLIJN_KANNEL_SECRET (protects both callbacks)
+  std::string kannel_dlr_url;      // BUURTLIJN_KANNEL_DLR_URL: our public DLR callback
+
+  bool whatsapp_enabled() const {
+    return !whatsapp_app_secret.empty() && !whatsapp_verify_token.empty() &&
+           !whatsapp_token.empty() && !whatsapp_phone_number_id.empty();
+  }
+  bool telegram_enabled() const { return !telegram_token.empty() && !telegram_secret.empty(); }
+  bool kannel_enabled() const { return !kannel_sendsms_url.empty() && !kannel_secret.empty(); }
 };
 
 struct Config {
@@ -65,6 +110,7 @@ struct Config {
   WebchatConfig webchat;
   ContentConfig content;
   LogConfig log;
+  OutboxConfig outbox;
   Secrets secrets;
 };
 

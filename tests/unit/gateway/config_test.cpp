@@ -64,6 +64,19 @@ TEST_CASE("the checked-in example configuration parses to the defaults") {
   CHECK(example->content.locales_dir == defaults.content.locales_dir);
   CHECK(example->log.level == defaults.log.level);
   CHECK(example->log.requests == defaults.log.requests);
+  CHECK(example->outbox.whatsapp.messages_per_second ==
+        defaults.outbox.whatsapp.messages_per_second);
+  CHECK(example->outbox.telegram.messages_per_second ==
+        defaults.outbox.telegram.messages_per_second);
+  CHECK(example->outbox.telegram.per_conversation_per_second ==
+        defaults.outbox.telegram.per_conversation_per_second);
+  CHECK(example->outbox.kannel.messages_per_second == defaults.outbox.kannel.messages_per_second);
+  CHECK(example->outbox.max_attempts == defaults.outbox.max_attempts);
+  CHECK(example->outbox.initial_backoff == defaults.outbox.initial_backoff);
+  CHECK(example->outbox.max_backoff == defaults.outbox.max_backoff);
+  CHECK(example->outbox.request_timeout == defaults.outbox.request_timeout);
+  CHECK(example->outbox.max_in_flight == defaults.outbox.max_in_flight);
+  CHECK(example->outbox.sms_max_segments == defaults.outbox.sms_max_segments);
 }
 
 TEST_CASE("settings are read") {
@@ -118,7 +131,7 @@ TEST_CASE("every kind of bad configuration is refused with its key and reason") 
       {"webchat:\n  enabled: yes please\n",
        "webchat.enabled: must be true or false (got 'yes please')"},
       {"webchat:\n  messages_per_second: 0\n",
-       "webchat.messages_per_second: must be above 0 and at most 1000 (got 0)"},
+       "webchat.messages_per_second: must be above 0 and at most 100000 (got 0)"},
       {"webchat:\n  messages_per_second: fast\n",
        "webchat.messages_per_second: must be a number (got 'fast')"},
       {"webchat:\n  allowed_origins: https://x.nl\n",
