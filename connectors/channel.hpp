@@ -61,6 +61,9 @@ struct StatusEvent {
   std::string provider_message_id;
   State state = State::sent;
   std::string error;  // provider's code and title when failed
+  // Our reference (OutboundMessage::reference) when the provider echoes it (WhatsApp's
+  // biz_opaque_callback_data); empty otherwise. Kannel DLRs carry it as the message id.
+  std::string reference;
 };
 
 // The person no longer wants messages (blocked the bot, "STOP" keyword handled later).

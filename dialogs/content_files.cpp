@@ -97,6 +97,31 @@ std::vector<std::string> scalar_list(const YAML::Node& node, std::string_view fi
   return out;
 }
 
+// A list of phrases for recognising free text (examples, keywords, greetings, safety):
+// non-empty single-line texts of at most kMaxPhraseBytes.
+std::vector<std::string> phrase_list(const YAML::Node& node, std::string_view file,
+                                     std::string_view where, std::string_view code,
+                                     Problems& problems) {
+  constexpr std::size_t kMaxPhraseBytes = 300;
+  std::vector<std::string> phrases;
+  if (!node.IsSequence()) {
+    problems.add(file, where, "", code, "expected a list of phrases" + at_line(node));
+    return phrases;
+  }
+  for (const auto& item : node) {
+    const std::optional<std::string> text = scalar(item);
+    if (!text || text->find_first_not_of(" \t") == std::string::npos ||
+        text->find('\n') != std::string::npos || text->size() > kMaxPhraseBytes) {
+      problems.add(file, where, "", code,
+                   "a phrase is one non-empty line of at most " + std::to_string(kMaxPhraseBytes) +
+                       " bytes" + at_line(item));
+      continue;
+    }
+    phrases.push_back(*text);
+  }
+  return phrases;
+}
+
 std::optional<NodeKind> node_kind(std::string_view text) {
   if (text == "menu") return NodeKind::menu;
   if (text == "answer") return NodeKind::answer;
@@ -182,6 +207,12 @@ Tree read_tree(const YAML::Node& document, Problems& problems) {
             node.topic = text;
           } else if (key == "nodes" && field == "children") {
             node.children = scalar_list(field_value, file, key, problems);
+          } else if (key == "nodes" && field == "trigger") {
+            node.trigger = text;
+            if (text != kSafetyTrigger) {
+              problems.add(file, id, "", "",
+                           "unknown trigger \"" + text + "\" (safety)" + at_line(field_value));
+            }
           } else {
             problems.add(file, id, "", "",
                          "unknown field \"" + field + "\"" + at_line(field_value));
@@ -260,6 +291,11 @@ void check_tree(Tree& tree, Problems& problems) {
         continue;
       }
       Node& child_node = tree.nodes[found->second];
+      if (!child_node.trigger.empty()) {
+        problems.add(file, child, "", "",
+                     "a node with a trigger is in no menu (in \"" + node.id + "\")");
+        continue;
+      }
       if (!child_node.parent.empty() || child == tree.root) {
         problems.add(file, child, "", "", "node has more than one parent (in \"" + node.id + "\")");
         continue;
@@ -275,9 +311,13 @@ void check_tree(Tree& tree, Problems& problems) {
   if (tree.nodes[root->second].kind != NodeKind::menu) {
     problems.add(file, tree.root, "root", "", "the root must be a menu");
   }
-  // Every node reachable from the root; with one parent each, this makes it a tree.
+  // Every node reachable from the root or a trigger; with one parent each, this makes it
+  // a tree plus the trigger nodes beside it.
   std::set<std::string, std::less<>> reached;
   std::vector<std::string> queue{tree.root};
+  for (const Node& node : tree.nodes) {
+    if (!node.trigger.empty()) queue.push_back(node.id);
+  }
   while (!queue.empty()) {
     std::string id = std::move(queue.back());
     queue.pop_back();
@@ -288,7 +328,7 @@ void check_tree(Tree& tree, Problems& problems) {
   }
   for (const Node& node : tree.nodes) {
     if (!reached.contains(node.id)) {
-      problems.add(file, node.id, "", "", "not reachable from the root");
+      problems.add(file, node.id, "", "", "not reachable from the root or a trigger");
     }
   }
 }
@@ -361,6 +401,10 @@ RawCatalog read_catalog(std::string_view code, std::string_view file, const YAML
       catalog.info.icu_locale = scalar(value).value_or("");
     } else if (key == "menu_words") {
       catalog.menu_words = scalar_list(value, file, key, problems);
+    } else if (key == "greetings") {
+      catalog.greetings = phrase_list(value, file, key, code, problems);
+    } else if (key == "safety") {
+      catalog.safety = phrase_list(value, file, key, code, problems);
     } else if (key == "list_separator") {
       catalog.list_separator = scalar(value).value_or("");
       if (catalog.list_separator.empty()) {
@@ -394,6 +438,10 @@ RawCatalog read_catalog(std::string_view code, std::string_view file, const YAML
             add_text(node_label_key(id), text);
           } else if (field == "text") {
             add_text(node_text_key(id), text);
+          } else if (field == "examples") {
+            catalog.examples[id] = phrase_list(text, file, id, code, problems);
+          } else if (field == "keywords") {
+            catalog.keywords[id] = phrase_list(text, file, id, code, problems);
           } else {
             problems.add(file, id, "", code, "unknown field \"" + field + "\"" + at_line(text));
           }

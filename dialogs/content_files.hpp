@@ -64,6 +64,12 @@ struct RawCatalog {
   std::map<std::string, RawText, std::less<>> texts;
   std::vector<std::string> menu_words;
   std::string list_separator = ", ";
+  // What recognises a node in free text: example phrases and keywords per node id, and
+  // the catalog-wide greetings (topic greeting) and safety phrases (the safety trigger).
+  std::map<std::string, std::vector<std::string>, std::less<>> examples;
+  std::map<std::string, std::vector<std::string>, std::less<>> keywords;
+  std::vector<std::string> greetings;
+  std::vector<std::string> safety;
 };
 
 // The node or message id a text key is about: "nodes.brp.text" -> "brp", "messages.x" -> "x".
@@ -75,8 +81,9 @@ std::optional<YAML::Node> load_yaml(std::string_view file, std::string_view text
                                     Problems& problems);
 
 Tree read_tree(const YAML::Node& document, Problems& problems);
-// Links children to parents and checks that the nodes form one tree under the root, that
-// kTopics and kinds are known and that the engine's messages are declared.
+// Links children to parents and checks that the nodes form one tree under the root (nodes
+// with a trigger stand outside it, with no parent), that kTopics, kinds and triggers are
+// known and that the engine's messages are declared.
 void check_tree(Tree& tree, Problems& problems);
 Variables read_variables(const YAML::Node& document, Problems& problems);
 RawCatalog read_catalog(std::string_view code, std::string_view file, const YAML::Node& document,

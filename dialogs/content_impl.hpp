@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "dialogs/content.hpp"
+#include "dialogs/understanding.hpp"
 
 namespace buurtlijn::dialogs {
 
@@ -48,7 +49,8 @@ struct Content::Impl {
   std::vector<ContentProblem> missing_translations;
   std::set<std::string, std::less<>> menu_words;                   // folded
   std::map<std::string, std::string, std::less<>> language_names;  // folded name -> code
-  std::unique_ptr<const icu::TimeZone> zone;  // for dates; cloned by setTimeZone()
+  std::unique_ptr<const icu::TimeZone> zone;           // for dates; cloned by setTimeZone()
+  std::unique_ptr<const Understanding> understanding;  // for classify()
 
   std::optional<std::size_t> language_index(std::string_view code) const {
     for (std::size_t i = 0; i < languages.size(); ++i) {

@@ -13,6 +13,7 @@
 #include "dialogs/content_files.hpp"
 #include "dialogs/content_impl.hpp"
 #include "dialogs/icu_message.hpp"
+#include "dialogs/understanding.hpp"
 
 namespace buurtlijn::dialogs {
 namespace {
@@ -347,6 +348,7 @@ tl::expected<std::shared_ptr<const Content>, ContentError> build(const Files& fi
     if (impl->nodes[i].id == read->tree.root) impl->root = i;
   }
   for (const auto& [id, arguments] : read->tree.messages) impl->messages.push_back(id);
+  impl->understanding = build_understanding(read->catalogs, *impl);
   return std::make_shared<const Content>(std::move(impl));
 }
 

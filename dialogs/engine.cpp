@@ -1,9 +1,8 @@
-// respond(): one turn of a conversation. Resolves the language, reads the event
-// (a button, a menu number, a command word, a language name, or free text), walks the
-// tree and returns the next state with the replies and actions. Free-text intent
-// matching comes later; for now free text is "not understood", and two misses in a
-// row hand the conversation over to the Buurtmaker. Pure and thread-safe: no I/O, no
-// clock, no shared mutable state; the same inputs give the same Turn.
+// respond(): one turn of a conversation. Reads the event (a button, a menu number, a
+// command word, or free text, which classify() understands: its language, a language
+// named, a safety message, a greeting, a question), walks the tree and returns the next
+// state with the replies and actions. Pure and thread-safe: no I/O, no clock, no shared
+// mutable state; the same inputs give the same Turn.
 #include "dialogs/engine.hpp"
 
 #include <unicode/uchar.h>
@@ -12,6 +11,7 @@
 #include <charconv>
 #include <optional>
 
+#include "dialogs/classify.hpp"
 #include "dialogs/icu_message.hpp"
 
 namespace buurtlijn::dialogs {
@@ -33,44 +33,6 @@ std::string_view trim(std::string_view text) {
   if (first == std::string_view::npos) return {};
   const auto last = text.find_last_not_of(" \t");
   return text.substr(first, last - first + 1);
-}
-
-// Supported languages named by a hint, best first: "ro-RO,ro;q=0.9,en;q=0.8" -> ro, en.
-// A single code ("uk", Telegram's "pt-br") works too.
-std::vector<std::string> languages_from_hint(std::string_view hint, const Content& content) {
-  struct Ranked {
-    std::string code;
-    double quality;
-  };
-  std::vector<Ranked> ranked;
-  while (!hint.empty() && ranked.size() < 32) {
-    const auto comma = hint.find(',');
-    std::string_view item = trim(hint.substr(0, comma));
-    hint = comma == std::string_view::npos ? std::string_view() : hint.substr(comma + 1);
-    double quality = 1.0;
-    if (const auto semicolon = item.find(';'); semicolon != std::string_view::npos) {
-      std::string_view parameter = trim(item.substr(semicolon + 1));
-      item = trim(item.substr(0, semicolon));
-      if (parameter.starts_with("q=")) {
-        parameter.remove_prefix(2);
-        double parsed = 0;
-        const auto result =
-            std::from_chars(parameter.data(), parameter.data() + parameter.size(), parsed);
-        if (result.ec == std::errc() && parsed >= 0 && parsed <= 1) quality = parsed;
-      }
-    }
-    std::string code = primary_subtag(item);
-    if (quality > 0 && content.has_language(code)) ranked.push_back({std::move(code), quality});
-  }
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const Ranked& a, const Ranked& b) { return a.quality > b.quality; });
-  std::vector<std::string> codes;
-  for (Ranked& item : ranked) {
-    if (std::find(codes.begin(), codes.end(), item.code) == codes.end()) {
-      codes.push_back(std::move(item.code));
-    }
-  }
-  return codes;
 }
 
 // "1", "١", "۷" -> the number; nullopt for anything that is not one or two digits.
@@ -95,15 +57,22 @@ class TurnBuilder {
   ConversationState& state() { return turn_.state; }
   Turn take() { return std::move(turn_); }
 
-  // The language in use: kept when supported, else the channel's hint, else Dutch.
-  void resolve_language(std::string_view hint) {
+  // The language in use for an event without free text to read (free text is
+  // classify()'s): kept when supported, else the channel's hint, else the phone number's
+  // country, else Dutch.
+  void resolve_language(const InboundEvent& event) {
     ConversationState& s = turn_.state;
-    const std::vector<std::string> hinted = languages_from_hint(hint, content_);
-    if (!content_.has_language(s.language)) {
-      s.language = hinted.empty() ? std::string("nl") : hinted.front();
-    }
+    if (content_.has_language(s.language)) return;
+    const std::vector<std::string> hinted = languages_from_hint(event.language_hint, content_);
+    const std::string phone = language_of_phone_number(event.phone_prefix, content_);
+    s.language = !hinted.empty() ? hinted.front() : !phone.empty() ? phone : std::string("nl");
+  }
+
+  // The user's second language, when there is none yet: the channel's next language.
+  void take_second_language(std::string_view hint) {
+    ConversationState& s = turn_.state;
     if (s.second_language.empty()) {
-      for (const std::string& code : hinted) {
+      for (const std::string& code : languages_from_hint(hint, content_)) {
         if (code != s.language) {
           s.second_language = code;
           break;
@@ -115,10 +84,22 @@ class TurnBuilder {
     }
   }
 
+  // Whether the event is free text for classify() (not a number or a menu word).
+  static bool is_free_text(const InboundEvent& event, const Content& content) {
+    if (event.kind != InboundEvent::Kind::text) return false;
+    const std::string folded = fold_for_matching(event.text);
+    return !menu_number(folded) && !content.is_menu_word(folded);
+  }
+
+  // Switches to `code`; the language left becomes the second language when there is none.
   void set_language(std::string_view code) {
-    if (!content_.has_language(code)) return;
-    turn_.state.language = std::string(code);
-    if (turn_.state.second_language == code) turn_.state.second_language.clear();
+    ConversationState& s = turn_.state;
+    if (!content_.has_language(code) || s.language == code) return;
+    if (s.second_language.empty() && content_.has_language(s.language)) {
+      s.second_language = s.language;
+    }
+    s.language = std::string(code);
+    if (s.second_language == code) s.second_language.clear();
   }
 
   // The node whose buttons the user saw last; the root when there is none.
@@ -141,11 +122,11 @@ class TurnBuilder {
     turn_.state.misses = 0;
   }
 
-  void show(const Node& node) {
+  void show(const Node& node, std::string hand_over_reason = "requested") {
     reply(node_text_key(node.id), button_targets(node));
     turn_.state.node = node.id;
     turn_.state.misses = 0;
-    if (node.kind == NodeKind::handover) hand_over("requested");
+    if (node.kind == NodeKind::handover) hand_over(std::move(hand_over_reason));
   }
 
   void miss() {
@@ -202,6 +183,37 @@ class TurnBuilder {
   Turn turn_;
 };
 
+// Free text that is neither a menu number nor a menu word.
+void respond_to_text(TurnBuilder& turn, const InboundEvent& event, const Content& content,
+                     bool new_conversation) {
+  ClassifyHints hints;
+  hints.current_language = turn.state().language;
+  hints.channel_hint = event.language_hint;
+  hints.phone_number = event.phone_prefix;
+  const Classification understood = classify(event.text, content, hints);
+  turn.set_language(understood.language);
+  turn.take_second_language(event.language_hint);
+
+  const Node* safety = understood.safety ? content.node(understood.node) : nullptr;
+  const Node* node = content.node(understood.node);
+  const bool waiting = !new_conversation && turn.current().kind == NodeKind::handover;
+  // A named language, a greeting, or a first message not understood: the welcome.
+  const bool welcome = understood.language_source == LanguageSource::explicit_choice ||
+                       (!waiting && understood.topic == "greeting") ||
+                       (!waiting && node == nullptr && new_conversation);
+  if (safety != nullptr) {
+    turn.show(*safety, "safety");  // whatever the state, also in a named-language message
+  } else if (welcome) {
+    turn.welcome();
+  } else if (waiting) {
+    turn.waiting_for_person(turn.current());
+  } else if (node != nullptr) {
+    turn.show(*node);
+  } else {
+    turn.miss();
+  }
+}
+
 }  // namespace
 
 Turn respond(const ConversationState& state, const InboundEvent& event, const Content& content,
@@ -209,7 +221,12 @@ Turn respond(const ConversationState& state, const InboundEvent& event, const Co
   TurnBuilder turn(state, content);
   const bool new_conversation = content.node(state.node) == nullptr;
   if (new_conversation) turn.state().node.clear();
-  turn.resolve_language(event.language_hint);
+  if (TurnBuilder::is_free_text(event, content)) {
+    respond_to_text(turn, event, content, new_conversation);
+    return turn.take();
+  }
+  turn.resolve_language(event);
+  turn.take_second_language(event.language_hint);
 
   switch (event.kind) {
     case InboundEvent::Kind::language_choice:
@@ -227,7 +244,7 @@ Turn respond(const ConversationState& state, const InboundEvent& event, const Co
       }
       break;
 
-    case InboundEvent::Kind::text: {
+    case InboundEvent::Kind::text: {  // a menu number or word; free text went above
       const std::string folded = fold_for_matching(event.text);
       const std::optional<int> number = menu_number(folded);
       if ((number && *number == 0) || content.is_menu_word(folded)) {
@@ -245,15 +262,6 @@ Turn respond(const ConversationState& state, const InboundEvent& event, const Co
         } else {
           turn.miss();
         }
-      } else if (const auto code = content.language_by_name(folded)) {
-        turn.set_language(*code);
-        turn.welcome();
-      } else if (new_conversation) {
-        turn.welcome();
-      } else if (turn.current().kind == NodeKind::handover) {
-        turn.waiting_for_person(turn.current());
-      } else {
-        turn.miss();
       }
       break;
     }

@@ -2,6 +2,13 @@
 // in, the next state, replies and actions out. Pure: no I/O, no clock reads, no
 // globals; the same inputs always give the same turn. Thread-safe because it shares
 // nothing: a Content snapshot is immutable and may be used from many threads at once.
+//
+// The language of a turn: an explicit choice > the conversation's language > the
+// channel's hint > detection on the message > the phone number's country > Dutch, with
+// the switching rule of classify.hpp. Free text is understood by classify(): a safety
+// message (any state) answers safety_help and hands over; a greeting answers the
+// welcome; a recognised question answers its node; anything else is "not understood"
+// with the main menu, and two misses in a row hand over.
 #pragma once
 
 #include <chrono>
@@ -38,6 +45,9 @@ struct InboundEvent {
   std::string choice_id;
   std::string language;       // for language_choice
   std::string language_hint;  // the channel's hint (Accept-Language, Telegram language_code)
+  // The sender's phone number ("+40712345678") or just its country calling code ("+40"):
+  // the last hint for the language of a new conversation. Empty for web chat.
+  std::string phone_prefix;
 };
 
 struct Button {
@@ -58,7 +68,7 @@ struct Reply {
 struct Action {
   enum class Kind { hand_over };  // mark the conversation for the Buurtmaker's inbox
   Kind kind = Kind::hand_over;
-  std::string reason;  // requested, two_misses, message_for_person
+  std::string reason;  // requested, two_misses, message_for_person, safety
   bool operator==(const Action&) const = default;
 };
 

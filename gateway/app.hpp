@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "gateway/config.hpp"
@@ -36,6 +37,8 @@ struct App {
   WebchatHub webchat;
   ConnectionRegistry connections;
   std::atomic<bool> stopping{false};
+  // Wakes the outbox worker after replies were committed (set in server.cpp).
+  std::function<void()> wake_outbox;
 };
 
 }  // namespace buurtlijn::gateway

@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include "gateway/content_commands.hpp"
 #include "gateway/server.hpp"
 
 namespace buurtlijn::gateway {
@@ -17,6 +18,9 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  serve     run the gateway: web chat, webhooks, admin console, outbox\n"
+    "  classify  language and topic of each message on stdin, as JSON lines\n"
+    "  content check\n"
+    "            check the dialog tree and the 16 catalogs; print their coverage\n"
     "\n"
     "Run 'buurtlijn <command> --help' for the options of a command.\n"
     "Secrets come from the environment (BUURTLIJN_*), never from the config file.\n";
@@ -91,6 +95,8 @@ int run_cli(const std::vector<std::string>& args) {
   }
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "serve") return serve(rest);
+  if (args[0] == "classify") return classify_command(rest, std::cin, std::cout);
+  if (args[0] == "content") return content_command(rest, std::cout);
   std::cerr << "buurtlijn: unknown command '" << args[0] << "'\n\n" << kUsage;
   return 2;
 }

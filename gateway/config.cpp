@@ -209,6 +209,8 @@ const std::map<std::string, Section>& sections() {
             number(1, 10'000, [](Config& c, auto v) { c.outbox.max_in_flight = unsigned(v); })},
            {"sms_max_segments",
             number(1, 10, [](Config& c, auto v) { c.outbox.sms_max_segments = unsigned(v); })},
+           {"inflight_grace_ms",
+            millis(0, 3'600'000, [](Config& c, auto v) { c.outbox.inflight_grace = v; })},
        }},
       {"log",
        {

@@ -73,6 +73,9 @@ struct OutboxConfig {
   milliseconds request_timeout{15'000};  // one provider call
   unsigned max_in_flight = 64;           // concurrent provider calls
   unsigned sms_max_segments = 3;         // longer texts become several SMS
+  // After a restart, an item whose send was cut off waits this long for a status
+  // callback carrying its reference before it is sent again (WhatsApp, Kannel).
+  milliseconds inflight_grace{60'000};
 };
 
 // Secrets and provider endpoints come from the environment only (see load_secrets).

@@ -33,14 +33,17 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     write.subject_pseudonym = message.subject_pseudonym;
     write.channel_message_id = message.channel_message_id;
     write.text = message.text;
+    write.contact_address = message.contact_address;
     write.received_at = to_millis(now);
     write.expected_version = *existing ? (*existing)->version : 0;
     write.language = turn.state.language;
     write.dialog_state = turn.state.serialize();
     std::vector<std::string> payloads;
     for (const dialogs::Reply& reply : turn.replies) {
-      payloads.push_back(render(reply));
-      write.replies.push_back(store::OutboundReply{reply.text, payloads.back()});
+      for (std::string& payload : render(reply)) {
+        write.replies.push_back(store::OutboundReply{reply.text, payload});
+        payloads.push_back(std::move(payload));
+      }
     }
 
     const auto submit = [&store, &write](auto done) {

@@ -22,6 +22,7 @@ struct InboundMessage {
   std::string channel_message_id;
   std::string text;  // what is kept in the history: the typed text or the button label
   dialogs::InboundEvent event;
+  std::string contact_address;  // raw reply address for HTTP channels; empty for web chat
 };
 
 struct QueuedReply {
@@ -38,8 +39,9 @@ struct TurnOutcome {
   std::vector<dialogs::Action> actions;
 };
 
-// Renders a reply into the payload the channel's connector sends.
-using ReplyRenderer = std::function<std::string(const dialogs::Reply&)>;
+// Renders a reply into the payloads the channel's connector sends: usually one, several
+// when a channel must split it (a long SMS becomes several SMS).
+using ReplyRenderer = std::function<std::vector<std::string>(const dialogs::Reply&)>;
 
 boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     store::Store& store, const dialogs::Content& content, const InboundMessage& message,

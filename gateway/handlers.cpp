@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "gateway/app.hpp"
+#include "gateway/webhooks.hpp"
 
 namespace buurtlijn::gateway {
 namespace {
@@ -107,12 +108,20 @@ boost::asio::awaitable<Response> handle_request(App& app, const Request& request
       co_return readiness(app, version);
     case RouteId::metrics:
       co_return metrics(app, version);
+    case RouteId::whatsapp_webhook:
+    case RouteId::telegram_webhook:
+    case RouteId::kannel_webhook:
+    case RouteId::kannel_delivery_report: {
+      auto response = co_await handle_webhook(app, request, match.route->id);
+      co_return response;
+    }
   }
   co_return json_error(http::status::not_found, "not_found", "no such resource", version);
 }
 
 Router make_router() {
   const std::size_t small = std::size_t{16} * 1024;  // GET routes need no body at all
+  const std::size_t webhook = std::size_t{1024} * 1024;
   return Router({
       {RouteId::webchat_page, "webchat_page", "/", {http::verb::get}, small},
       {RouteId::webchat_languages,
@@ -125,6 +134,23 @@ Router make_router() {
       {RouteId::healthz, "healthz", "/healthz", {http::verb::get}, small},
       {RouteId::readyz, "readyz", "/readyz", {http::verb::get}, small},
       {RouteId::metrics, "metrics", "/metrics", {http::verb::get}, small},
+      // Providers cap their payloads well below this; the cap comes before any parsing.
+      {RouteId::whatsapp_webhook,
+       "whatsapp_webhook",
+       "/webhooks/whatsapp",
+       {http::verb::get, http::verb::post},
+       webhook},
+      {RouteId::telegram_webhook,
+       "telegram_webhook",
+       "/webhooks/telegram",
+       {http::verb::post},
+       webhook},
+      {RouteId::kannel_webhook, "kannel_webhook", "/webhooks/kannel", {http::verb::get}, small},
+      {RouteId::kannel_delivery_report,
+       "kannel_delivery_report",
+       "/webhooks/kannel/dlr",
+       {http::verb::get},
+       small},
   });
 }
 

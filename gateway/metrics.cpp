@@ -130,7 +130,49 @@ std::string Metrics::render(const Gauges& gauges) const {
   header(out, "buurtlijn_store_commit_failures_total", "counter",
          "Group-commit transactions that failed (disk full, I/O error).");
   sample(out, "buurtlijn_store_commit_failures_total", "", static_cast<double>(commit_failures_));
+  render_outbox(out);
   return out;
+}
+
+void Metrics::count_outbox_attempt(std::string_view channel, std::string_view result) {
+  const std::lock_guard lock(mutex_);
+  ++outbox_attempts_[{std::string(channel), std::string(result)}];
+}
+
+void Metrics::count_outbox_final(std::string_view channel, std::string_view state) {
+  const std::lock_guard lock(mutex_);
+  ++outbox_final_[{std::string(channel), std::string(state)}];
+}
+
+void Metrics::set_outbox_items(std::int64_t queued, std::int64_t inflight, std::int64_t failed,
+                               std::int64_t dead) {
+  const std::lock_guard lock(mutex_);
+  outbox_items_["queued"] = queued;
+  outbox_items_["inflight"] = inflight;
+  outbox_items_["failed"] = failed;
+  outbox_items_["dead"] = dead;
+}
+
+void Metrics::render_outbox(std::string& out) const {
+  header(out, "buurtlijn_outbox_attempts_total", "counter",
+         "Provider calls made by the outbox worker, by channel and result.");
+  for (const auto& [key, count] : outbox_attempts_) {
+    sample(out, "buurtlijn_outbox_attempts_total",
+           label("channel", key.first) + "," + label("result", key.second),
+           static_cast<double>(count));
+  }
+  header(out, "buurtlijn_outbox_finished_total", "counter",
+         "Outbox items that were sent, failed permanently or were dead-lettered, by channel.");
+  for (const auto& [key, count] : outbox_final_) {
+    sample(out, "buurtlijn_outbox_finished_total",
+           label("channel", key.first) + "," + label("state", key.second),
+           static_cast<double>(count));
+  }
+  header(out, "buurtlijn_outbox_items", "gauge",
+         "Outbox items by state (queued, inflight, failed, dead), as last read by the worker.");
+  for (const auto& [state, count] : outbox_items_) {
+    sample(out, "buurtlijn_outbox_items", label("state", state), static_cast<double>(count));
+  }
 }
 
 }  // namespace buurtlijn::gateway

@@ -45,6 +45,14 @@ class Metrics {
 
   std::string render(const Gauges& gauges) const;
 
+  // The outbox worker. `result`: sent, retry, throttled, failed, dead (bounded set).
+  void count_outbox_attempt(std::string_view channel, std::string_view result);
+  // Items that reached a final state in this run: sent, failed, dead.
+  void count_outbox_final(std::string_view channel, std::string_view state);
+  // Items by state in the store, refreshed by the worker.
+  void set_outbox_items(std::int64_t queued, std::int64_t inflight, std::int64_t failed,
+                        std::int64_t dead);
+
  private:
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, unsigned>, std::uint64_t> requests_;
@@ -55,6 +63,11 @@ class Metrics {
   Histogram commit_batch_size_{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}};
   Histogram commit_seconds_;
   std::uint64_t commit_failures_ = 0;
+
+  void render_outbox(std::string& out) const;  // the mutex is held by render()
+  std::map<std::pair<std::string, std::string>, std::uint64_t> outbox_attempts_;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> outbox_final_;
+  std::map<std::string, std::int64_t> outbox_items_;
 };
 
 }  // namespace buurtlijn::gateway

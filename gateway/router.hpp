@@ -23,6 +23,10 @@ enum class RouteId {
   healthz,
   readyz,
   metrics,
+  whatsapp_webhook,
+  telegram_webhook,
+  kannel_webhook,
+  kannel_delivery_report,
 };
 
 struct Route {

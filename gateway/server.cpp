@@ -14,6 +14,7 @@
 #include "gateway/app.hpp"
 #include "gateway/listener.hpp"
 #include "gateway/log.hpp"
+#include "gateway/outbox_worker.hpp"
 
 namespace buurtlijn::gateway {
 
@@ -108,17 +109,19 @@ int run_server(Config config) {
     app->store->close();
     return 1;
   }
-  log::info("listening", {{"host", config.server.host},
-                          {"port", acceptor.local_endpoint().port()},
-                          {"threads", threads},
-                          {"data_dir", config.store.data_dir}});
+  // Sends the outbox of the HTTP channels; stopped below before the store closes.
+  OutboxWorker outbox(*app->store, app->config, app->metrics);
+  outbox.start();
+  auto outbox_deadline = std::chrono::steady_clock::now();
+  app->wake_outbox = [&outbox] { outbox.wake(); };
 
-  asio::co_spawn(io, accept_connections(*app, acceptor), asio::detached);
-
+  // Installed before "listening" is logged: a SIGTERM right after start must still be
+  // a graceful stop.
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code wait_error, int signal) {
     if (wait_error) return;
     log::info("server.stopping", {{"signal", signal}});
+    outbox_deadline = std::chrono::steady_clock::now() + app->config.server.shutdown_deadline;
     app->stopping = true;
     boost::system::error_code ignored;
     acceptor.close(ignored);
@@ -128,11 +131,19 @@ int run_server(Config config) {
                     std::chrono::steady_clock::now() + app->config.server.shutdown_deadline);
   });
 
+  log::info("listening", {{"host", config.server.host},
+                          {"port", acceptor.local_endpoint().port()},
+                          {"threads", threads},
+                          {"data_dir", config.store.data_dir}});
+
+  asio::co_spawn(io, accept_connections(*app, acceptor), asio::detached);
+
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (std::thread& thread : pool) thread.join();
 
+  outbox.stop(outbox_deadline);
   // Commits what the writer still holds; callbacks post into the stopped loop.
   app->store->close();
   log::info("server.stopped");

@@ -45,7 +45,7 @@ bool right_to_left(const dialogs::Content& content, std::string_view language) {
   return info != nullptr && info->right_to_left;
 }
 
-std::string reply_payload(const dialogs::Reply& reply) {
+std::vector<std::string> reply_payload(const dialogs::Reply& reply) {
   frames::BotMessage message;
   message.text = reply.text;
   message.language = reply.language;
@@ -53,7 +53,7 @@ std::string reply_payload(const dialogs::Reply& reply) {
   for (const dialogs::Button& button : reply.buttons) {
     message.buttons.push_back(frames::OutButton{button.id, button.label});
   }
-  return frames::render_outbox_payload(message);
+  return {frames::render_outbox_payload(message)};
 }
 
 std::optional<std::string> bot_frame(std::int64_t outbox_id, std::string_view payload) {
@@ -234,8 +234,9 @@ asio::awaitable<void> WebchatSession::take_turn(std::string client_id, std::stri
   message.event = std::move(event);
 
   const auto content = app_.content.current();
-  auto outcome = co_await run_turn(*app_.store, *content, message, reply_payload,
-                                   std::chrono::system_clock::now());
+  const ReplyRenderer render = reply_payload;  // named: see store_await.hpp on GCC 12
+  auto outcome =
+      co_await run_turn(*app_.store, *content, message, render, std::chrono::system_clock::now());
   if (!outcome) {
     log::warn("webchat.turn_failed", {{"reason", outcome.error().message},
                                       {"code", static_cast<int>(outcome.error().code)}});

@@ -82,9 +82,29 @@ CREATE TABLE heartbeat (
 ) STRICT;
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// The outbox worker: the reply address of each subject (the only place a raw phone
+// number or chat id is kept, apart from everything else, deleted with the subject), our
+// reference sent to the provider and echoed in its status callbacks, the subject of an
+// item without a conversation (broadcasts), and the times of the status changes.
+constexpr std::string_view kMigration3Outbox = R"sql(
+CREATE TABLE contact_addresses (
+  subject_id INTEGER PRIMARY KEY REFERENCES subjects (id) ON DELETE CASCADE,
+  address    TEXT    NOT NULL
+) STRICT;
+
+ALTER TABLE outbox ADD COLUMN subject_id INTEGER REFERENCES subjects (id);
+ALTER TABLE outbox ADD COLUMN reference TEXT;
+ALTER TABLE outbox ADD COLUMN sent_at INTEGER;
+ALTER TABLE outbox ADD COLUMN delivered_at INTEGER;
+ALTER TABLE outbox ADD COLUMN read_at INTEGER;
+CREATE INDEX outbox_by_reference ON outbox (channel, reference);
+CREATE INDEX outbox_by_provider_id ON outbox (channel, provider_message_id);
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, kMigration1Core},
     {2, kMigration2Heartbeat},
+    {3, kMigration3Outbox},
 }};
 
 constexpr std::string_view kCreateLedger = R"sql(

@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "store/migrations.hpp"
+#include "store/outbox_reads.hpp"
+#include "store/outbox_writes.hpp"
 #include "store/sqlite_error.hpp"
 #include "store/store_reads.hpp"
 #include "store/store_writes.hpp"
@@ -161,6 +163,49 @@ void SqliteStore::mark_delivered(std::vector<std::int64_t> outbox_ids, Millis at
   writer_->submit<void>([ids = std::move(outbox_ids),
                          at](SqliteConnection& db) { return write_delivered(db, ids, at); },
                         std::move(done));
+}
+
+void SqliteStore::claim_outbox(std::vector<std::string> channels, std::size_t limit, Millis now,
+                               std::function<void(Result<std::vector<ClaimedOutboxItem>>)> done) {
+  writer_->submit<std::vector<ClaimedOutboxItem>>(
+      [channels = std::move(channels), limit, now](SqliteConnection& db) {
+        return write_claim_outbox(db, channels, limit, now);
+      },
+      std::move(done));
+}
+
+void SqliteStore::record_outbox_outcomes(std::vector<OutboxOutcome> outcomes, Millis now,
+                                         std::function<void(Result<void>)> done) {
+  writer_->submit<void>(
+      [outcomes = std::move(outcomes), now](SqliteConnection& db) {
+        return write_outbox_outcomes(db, outcomes, now);
+      },
+      std::move(done));
+}
+
+void SqliteStore::apply_outbox_status(OutboxStatusUpdate update,
+                                      std::function<void(Result<bool>)> done) {
+  writer_->submit<bool>([update = std::move(update)](
+                            SqliteConnection& db) { return write_outbox_status(db, update); },
+                        std::move(done));
+}
+
+void SqliteStore::recover_inflight_outbox(
+    std::vector<std::pair<std::string, Millis>> grace_by_channel, Millis now,
+    std::function<void(Result<std::int64_t>)> done) {
+  writer_->submit<std::int64_t>(
+      [grace = std::move(grace_by_channel), now](SqliteConnection& db) {
+        return write_recover_inflight(db, grace, now);
+      },
+      std::move(done));
+}
+
+Result<OutboxCounts> SqliteStore::outbox_counts() {
+  auto db = readers_.acquire();
+  if (!db) {
+    return tl::unexpected(db.error());
+  }
+  return read_outbox_counts(**db);
 }
 
 void SqliteStore::close() {

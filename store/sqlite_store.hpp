@@ -39,6 +39,15 @@ class SqliteStore final : public Store {
   void commit_turn(InboundTurn turn, std::function<void(Result<TurnCommitted>)> done) override;
   void mark_delivered(std::vector<std::int64_t> outbox_ids, Millis at,
                       std::function<void(Result<void>)> done) override;
+  void claim_outbox(std::vector<std::string> channels, std::size_t limit, Millis now,
+                    std::function<void(Result<std::vector<ClaimedOutboxItem>>)> done) override;
+  void record_outbox_outcomes(std::vector<OutboxOutcome> outcomes, Millis now,
+                              std::function<void(Result<void>)> done) override;
+  void apply_outbox_status(OutboxStatusUpdate update,
+                           std::function<void(Result<bool>)> done) override;
+  void recover_inflight_outbox(std::vector<std::pair<std::string, Millis>> grace_by_channel,
+                               Millis now, std::function<void(Result<std::int64_t>)> done) override;
+  Result<OutboxCounts> outbox_counts() override;
   void close() override;
 
   // Runs `work` on the writer thread, in its own savepoint of the next batch, and

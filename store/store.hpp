@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <tl/expected.hpp>
+#include <utility>
 #include <vector>
 
 namespace buurtlijn::store {
@@ -68,6 +69,10 @@ struct InboundTurn {
   std::string language;      // conversation language after this turn
   std::string dialog_state;  // conversation state after this turn
   std::vector<OutboundReply> replies;
+  // The raw reply address (phone number, chat id) for the outbox, kept once per subject
+  // in its own table (contact_addresses) and replaced when it changes. Empty for the
+  // web chat, which answers over its socket: nothing is stored then.
+  std::string contact_address;
 };
 
 struct TurnCommitted {
@@ -84,6 +89,53 @@ struct OutboxItem {
   std::string status;  // queued, inflight, sent, delivered, read, failed, dead
   int attempts = 0;
   Millis created_at = 0;
+};
+
+// An outbox item the worker has claimed: it is 'inflight' (committed) from now on, with
+// `attempts` counting this attempt, until an outcome is recorded for it.
+struct ClaimedOutboxItem {
+  std::int64_t id = 0;
+  std::int64_t conversation_id = 0;  // 0 for an item without a conversation
+  std::string channel;
+  std::string payload_json;
+  std::string address;    // the subject's contact address; empty when none is known
+  std::string reference;  // our reference for the provider (echoed in status callbacks)
+  int attempts = 0;       // including this one
+};
+
+// What became of one attempt (see Store::record_outbox_outcomes).
+struct OutboxOutcome {
+  enum class Kind {
+    sent,      // accepted by the provider: 'sent' with provider_message_id
+    retry,     // try again at next_attempt_at: back to 'queued', `error` kept
+    failed,    // permanent failure: 'failed' with `error` (the provider's reason)
+    dead,      // retryable, but out of attempts: 'dead' with `error`
+    released,  // never sent (the worker stopped first): 'queued' again, attempt not counted
+  };
+  std::int64_t id = 0;
+  Kind kind = Kind::sent;
+  std::string provider_message_id;
+  Millis next_attempt_at = 0;  // retry only
+  std::string error;           // never personal data
+};
+
+// A provider's status callback (WhatsApp status webhook, Kannel DLR).
+struct OutboxStatusUpdate {
+  enum class State { sent, delivered, read, failed };
+  std::string channel;
+  std::string provider_message_id;  // the provider's id for the message, when known
+  std::string reference;            // our reference echoed back, when the provider does
+  State state = State::sent;
+  std::string error;  // failed only
+  Millis at = 0;
+};
+
+// Outbox items by state, for /metrics.
+struct OutboxCounts {
+  std::int64_t queued = 0;
+  std::int64_t inflight = 0;
+  std::int64_t failed = 0;
+  std::int64_t dead = 0;
 };
 
 // Counters the gateway exports on /metrics.
@@ -125,6 +177,39 @@ class Store {
   virtual void commit_turn(InboundTurn turn, std::function<void(Result<TurnCommitted>)> done) = 0;
   virtual void mark_delivered(std::vector<std::int64_t> outbox_ids, Millis at,
                               std::function<void(Result<void>)> done) = 0;
+
+  // The outbox worker's side (see gateway/outbox_worker.hpp). Web chat items are never
+  // claimed: only the channels named are.
+  //
+  // Claims up to `limit` due items (status 'queued', next_attempt_at <= now) of the given
+  // channels, oldest first, taking only the oldest unsent (queued or inflight) item of
+  // each conversation, so that a conversation's items go out one after the other in
+  // order. In the same transaction each is marked 'inflight' with attempts + 1 and given
+  // its reference (the decimal item id). `done` gets the claimed items.
+  virtual void claim_outbox(std::vector<std::string> channels, std::size_t limit, Millis now,
+                            std::function<void(Result<std::vector<ClaimedOutboxItem>>)> done) = 0;
+  // Records what became of claimed items, all in one transaction. Only items still
+  // 'inflight' change state (a status callback may have got there first); the provider
+  // message id of a sent item is kept in any case.
+  virtual void record_outbox_outcomes(std::vector<OutboxOutcome> outcomes, Millis now,
+                                      std::function<void(Result<void>)> done) = 0;
+  // Applies a status callback to the item with that reference on that channel, else the
+  // one with that provider message id. States only move forward (queued/inflight < sent <
+  // delivered < read; failed only from queued, inflight or sent): a 'delivered' after
+  // 'read' is ignored. A callback for an item still queued or inflight (left in flight by
+  // a crash) proves that the provider has it: the item becomes sent and is not sent
+  // again. `done` gets true when an item changed.
+  virtual void apply_outbox_status(OutboxStatusUpdate update,
+                                   std::function<void(Result<bool>)> done) = 0;
+  // At start-up, before the first claim: every item left 'inflight' (its outcome was
+  // never recorded; the provider may or may not have it) goes back to 'queued' with
+  // next_attempt_at = now + grace of its channel (channels not in the map: now), so that
+  // a status callback carrying its reference can resolve it before it is sent again.
+  // `done` gets the number of items.
+  virtual void recover_inflight_outbox(std::vector<std::pair<std::string, Millis>> grace_by_channel,
+                                       Millis now,
+                                       std::function<void(Result<std::int64_t>)> done) = 0;
+  virtual Result<OutboxCounts> outbox_counts() = 0;
 
   // Stops taking writes, commits what is queued, joins the writer thread. Writes
   // submitted afterwards fail with Code::unavailable. Idempotent.

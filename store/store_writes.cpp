@@ -201,6 +201,23 @@ Result<std::int64_t> queue_reply(SqliteConnection& db, std::int64_t conversation
   return db.last_insert_rowid();
 }
 
+// The subject's reply address, stored once and replaced when it changed.
+Result<void> store_contact_address(SqliteConnection& db, std::int64_t subject_id,
+                                   const std::string& address) {
+  auto upsert = db.statement(R"sql(
+    INSERT INTO contact_addresses (subject_id, address) VALUES (:subject_id, :address)
+    ON CONFLICT (subject_id) DO UPDATE SET address = excluded.address
+     WHERE address IS NOT excluded.address)sql");
+  if (!upsert) {
+    return tl::unexpected(upsert.error());
+  }
+  (*upsert)->bind(":subject_id", subject_id).bind(":address", address);
+  if (auto ok = (*upsert)->run(); !ok) {
+    return tl::unexpected(with_context(ok.error(), "store contact address"));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<TurnCommitted> write_turn(SqliteConnection& db, const InboundTurn& turn) {
@@ -231,6 +248,11 @@ Result<TurnCommitted> write_turn(SqliteConnection& db, const InboundTurn& turn) 
   }
   if (auto ok = update_conversation(db, conversation->id, turn); !ok) {
     return tl::unexpected(ok.error());
+  }
+  if (!turn.contact_address.empty()) {
+    if (auto ok = store_contact_address(db, *subject_id, turn.contact_address); !ok) {
+      return tl::unexpected(ok.error());
+    }
   }
   committed.outbox_ids.reserve(turn.replies.size());
   for (const OutboundReply& reply : turn.replies) {

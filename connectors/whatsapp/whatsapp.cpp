@@ -154,6 +154,7 @@ std::optional<MessageEvent> parse_message(const json::object& item) {
 std::optional<StatusEvent> parse_status(const json::object& item) {
   StatusEvent event;
   event.provider_message_id = string_at(item, "id");
+  event.reference = string_at(item, "biz_opaque_callback_data");
   const std::string status = string_at(item, "status");
   if (status == "sent") {
     event.state = StatusEvent::State::sent;
@@ -258,6 +259,9 @@ bool fits(const std::vector<Choice>& choices, std::size_t max_count, std::size_t
 
 HttpCall render(const OutboundMessage& message, const Settings& settings) {
   json::object body = envelope(message.address);
+  // Echoed in every status webhook of this message: resolves an item left in flight by a
+  // crash (see gateway/outbox_worker.hpp).
+  if (!message.reference.empty()) body["biz_opaque_callback_data"] = message.reference;
   const bool short_body = code_points(message.text) <= kMaxInteractiveBodyChars;
   if (short_body && fits(message.choices, kMaxButtons, kMaxButtonTitleChars)) {
     json::array buttons;

@@ -41,7 +41,9 @@ tl::expected<Inbound, Refusal> parse_inbound(const InboundRequest& request,
                                              const Settings& settings);
 
 // Text, reply buttons (1-3 choices with short titles), a list (up to 10 rows), or text
-// with numbered choices when they fit neither.
+// with numbered choices when they fit neither. A non-empty message.reference is sent as
+// biz_opaque_callback_data, which WhatsApp echoes in the message's status webhooks
+// (parsed into StatusEvent::reference).
 HttpCall render(const OutboundMessage& message, const Settings& settings);
 
 // An approved template, for recipients outside the 24-hour window.

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <random>
 #include <stdexcept>
@@ -33,13 +34,27 @@ TempDir::~TempDir() {
 }
 
 ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
-                             std::vector<std::string> extra_args) {
-  std::vector<std::string> args = {buurtlijn_binary(), "serve",      "--listen",
-                                   "127.0.0.1:0",      "--data-dir", data_dir.string()};
+                             std::vector<std::string> extra_args,
+                             std::map<std::string, std::string> environment) {
+  std::vector<std::string> args = {buurtlijn_binary(), "serve", "--data-dir", data_dir.string()};
+  // A free port unless the test needs a known one (Kannel's callback URL names it).
+  if (std::find(extra_args.begin(), extra_args.end(), "--listen") == extra_args.end()) {
+    args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
+
+  std::vector<std::string> env_entries;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string text(*entry);
+    if (environment.count(text.substr(0, text.find('='))) == 0) env_entries.push_back(text);
+  }
+  for (const auto& [name, value] : environment) env_entries.push_back(name + "=" + value);
+  std::vector<char*> envp;
+  for (std::string& entry : env_entries) envp.push_back(entry.data());
+  envp.push_back(nullptr);
 
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
@@ -47,7 +62,7 @@ ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-  const int spawned = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  const int spawned = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(pipe_fds[1]);
   if (spawned != 0) throw std::runtime_error("cannot start " + args[0]);

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -29,10 +30,13 @@ class TempDir {
 
 class ServerProcess {
  public:
-  // Starts `buurtlijn serve --listen 127.0.0.1:0 --data-dir DIR ARGS...` and waits for
+  // Starts `buurtlijn serve --data-dir DIR --listen 127.0.0.1:0 ARGS...` (no --listen of its
+  // own when ARGS has one) and waits for
   // its "listening" log line (throws if it does not come).
+  // `environment` is added to (and overrides) the test's own environment for the child.
   explicit ServerProcess(const std::filesystem::path& data_dir,
-                         std::vector<std::string> extra_args = {});
+                         std::vector<std::string> extra_args = {},
+                         std::map<std::string, std::string> environment = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;

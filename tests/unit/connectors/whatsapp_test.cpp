@@ -289,3 +289,28 @@ TEST_CASE("whatsapp: provider answers are classified by error code") {
         SendOutcome::Kind::retry);
   CHECK(whatsapp::classify_response({0, "", {}}).kind == SendOutcome::Kind::retry);
 }
+
+TEST_CASE("whatsapp: our reference goes out as biz_opaque_callback_data and comes back") {
+  OutboundMessage message{"40712345678", "Bun venit!", {}, "ro", "", "4821"};
+  CHECK(json::parse(whatsapp::render(message, kSettings).body).at("biz_opaque_callback_data") ==
+        "4821");
+  message.reference.clear();
+  CHECK_FALSE(json::parse(whatsapp::render(message, kSettings).body)
+                  .as_object()
+                  .contains("biz_opaque_callback_data"));
+
+  // A status webhook as Meta documents it for a message sent with biz_opaque_callback_data.
+  const std::string status =
+      R"({"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":)"
+      R"({"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881",)"
+      R"("phone_number_id":"106540352242922"},"statuses":[{"id":"wamid.OUT9","status":"sent",)"
+      R"("timestamp":"1764281900","recipient_id":"40712345678","biz_opaque_callback_data":"4821"},)"
+      R"({"id":"wamid.OUT8","status":"delivered","timestamp":"1764281901","recipient_id":"40712345678"}]},)"
+      R"("field":"messages"}]}]})";
+  auto parsed = post(status);
+  REQUIRE(parsed);
+  REQUIRE(parsed->events.size() == 2);
+  CHECK(std::get<StatusEvent>(parsed->events[0]).reference == "4821");
+  CHECK(std::get<StatusEvent>(parsed->events[0]).provider_message_id == "wamid.OUT9");
+  CHECK(std::get<StatusEvent>(parsed->events[1]).reference.empty());
+}

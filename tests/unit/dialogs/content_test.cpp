@@ -203,12 +203,14 @@ TEST_CASE("Dutch desk terms stand beside the translation; shared numbers come fr
   for (const LanguageInfo& language : content->languages()) {
     CAPTURE(language.code);
     CHECK(contains(render_or_fail(*content, message_key("welcome"), language.code), "gemeente"));
-    const std::string brp = render_or_fail(*content, node_text_key("brp"), language.code);
-    CHECK(contains(brp, "BRP"));
-    CHECK(contains(brp, "BSN"));
-    CHECK(contains(brp, "14 0570"));
-    CHECK(contains(render_or_fail(*content, node_text_key("waste"), language.code), "milieupas"));
-    CHECK(contains(render_or_fail(*content, node_text_key("waste"), language.code), "0900-9552"));
+    auto text = [&](std::string_view node) {
+      return render_or_fail(*content, node_text_key(node), language.code);
+    };
+    CHECK(contains(text("brp_who"), "BRP"));
+    CHECK(contains(text("brp_bsn"), "BSN"));
+    CHECK(contains(text("brp_appointment"), "14 0570"));
+    CHECK(contains(text("waste_milieupas"), "milieupas"));
+    CHECK(contains(text("waste_lost"), "0900-9552"));
   }
   CHECK(contains(render_or_fail(*content, message_key("welcome"), "ro"), "primăriei (gemeente)"));
   for (const auto& file : locale_files()) {
@@ -232,9 +234,10 @@ TEST_CASE("not_understood names the button to a person exactly as it is labelled
 TEST_CASE("shared string variables are isolated in right-to-left languages only") {
   const auto content = real_content();
   REQUIRE(content != nullptr);
-  CHECK(contains(render_or_fail(*content, node_text_key("brp"), "ar"), "\u206814 0570\u2069"));
-  CHECK(contains(render_or_fail(*content, node_text_key("brp"), "fa"), "\u206814 0570\u2069"));
-  CHECK_FALSE(contains(render_or_fail(*content, node_text_key("brp"), "ro"), "\u2068"));
+  const std::string key = node_text_key("brp_appointment");
+  CHECK(contains(render_or_fail(*content, key, "ar"), "\u206814 0570\u2069"));
+  CHECK(contains(render_or_fail(*content, key, "fa"), "\u206814 0570\u2069"));
+  CHECK_FALSE(contains(render_or_fail(*content, key, "ro"), "\u2068"));
   const std::string languages_ar = render_or_fail(*content, node_text_key("language"), "ar");
   CHECK(contains(languages_ar, "\u2068Română\u2069"));
   const std::string languages_zh = render_or_fail(*content, node_text_key("language"), "zh");
@@ -245,7 +248,7 @@ TEST_CASE("shared string variables are isolated in right-to-left languages only"
 TEST_CASE("numbers and plurals are formatted by ICU for ar, fa, zh, hi and ti") {
   const auto content = real_content();
   REQUIRE(content != nullptr);
-  const std::string key = node_text_key("brp");
+  const std::string key = node_text_key("brp_who");
   auto with = [&](std::string_view language, std::int64_t months) {
     return render_or_fail(*content, key, language, Arguments{{"brp_stay_months", months}});
   };
@@ -312,8 +315,8 @@ TEST_CASE("a date argument is formatted for the locale, in Amsterdam time") {
 
 TEST_CASE("fallback order: requested, second language, en, nl; flagged and listed") {
   Files files = locale_files();
-  remove_node_field(files, "ro", "brp", "text");
-  const std::string key = node_text_key("brp");
+  remove_node_field(files, "ro", "brp_who", "text");
+  const std::string key = node_text_key("brp_who");
 
   auto parsed = parse_content(files);
   REQUIRE(parsed.has_value());
@@ -321,7 +324,7 @@ TEST_CASE("fallback order: requested, second language, en, nl; flagged and liste
   REQUIRE(content->missing_translations().size() == 1);
   const ContentProblem& missing = content->missing_translations().front();
   CHECK(missing.file == "ro.yaml");
-  CHECK(missing.node == "brp");
+  CHECK(missing.node == "brp_who");
   CHECK(missing.key == key);
   CHECK(missing.language == "ro");
 
@@ -335,7 +338,7 @@ TEST_CASE("fallback order: requested, second language, en, nl; flagged and liste
   CHECK_FALSE(content->render(key, "bg", "ro")->fallback);
   CHECK(content->lookup(key, "ro", "bg")->language == "bg");
 
-  remove_node_field(files, "bg", "brp", "text");
+  remove_node_field(files, "bg", "brp_who", "text");
   parsed = parse_content(files);
   REQUIRE(parsed.has_value());
   content = parsed->get();
@@ -344,7 +347,7 @@ TEST_CASE("fallback order: requested, second language, en, nl; flagged and liste
   CHECK(text->language == "en");
   CHECK(text->fallback);
 
-  remove_node_field(files, "en", "brp", "text");
+  remove_node_field(files, "en", "brp_who", "text");
   parsed = parse_content(files);
   REQUIRE(parsed.has_value());
   content = parsed->get();
@@ -352,7 +355,7 @@ TEST_CASE("fallback order: requested, second language, en, nl; flagged and liste
   REQUIRE(text.has_value());
   CHECK(text->language == "nl");
   CHECK(text->fallback);
-  CHECK(contains(text->text, "Het is gratis"));
+  CHECK(contains(text->text, "Inschrijven is gratis"));
   CHECK(content->missing_translations().size() == 3);
   // An unsupported language falls back too.
   CHECK(content->render(key, "xx")->language == "nl");
@@ -375,10 +378,10 @@ TEST_CASE("a broken MessageFormat is reported with file, node and language") {
   const auto parsed = parse_content(files);
   REQUIRE_FALSE(parsed.has_value());
   MESSAGE(parsed.error().describe());
-  CHECK(has_problem(parsed.error(), "ro.yaml", "brp", "ro", "MessageFormat"));
+  CHECK(has_problem(parsed.error(), "ro.yaml", "brp_who", "ro", "MessageFormat"));
   REQUIRE(parsed.error().problems.size() == 1);
-  CHECK(parsed.error().problems.front().key == "nodes.brp.text");
-  CHECK(contains(parsed.error().problems.front().describe(), "ro.yaml: nodes.brp.text [ro]:"));
+  CHECK(parsed.error().problems.front().key == "nodes.brp_who.text");
+  CHECK(contains(parsed.error().problems.front().describe(), "ro.yaml: nodes.brp_who.text [ro]:"));
 }
 
 TEST_CASE("an over-long label is reported with file, node and language") {
@@ -406,7 +409,7 @@ TEST_CASE("placeholders must match Dutch and exist; plural keywords must fit the
     replace_in(files, "pl.yaml", "{phone_circulus}", "{phone_circulsu}");
     const auto parsed = parse_content(files);
     REQUIRE_FALSE(parsed.has_value());
-    CHECK(has_problem(parsed.error(), "pl.yaml", "waste", "pl",
+    CHECK(has_problem(parsed.error(), "pl.yaml", "waste_landlord", "pl",
                       "unknown placeholder {phone_circulsu}"));
   }
   SUBCASE("a plural keyword German does not have") {
@@ -415,14 +418,14 @@ TEST_CASE("placeholders must match Dutch and exist; plural keywords must fit the
                "one {# Tag} few {# Tage} other {# Tagen}");
     const auto parsed = parse_content(files);
     REQUIRE_FALSE(parsed.has_value());
-    CHECK(has_problem(parsed.error(), "de.yaml", "brp", "de", "plural keyword \"few\""));
+    CHECK(has_problem(parsed.error(), "de.yaml", "brp_who", "de", "plural keyword \"few\""));
   }
   SUBCASE("a plural without other") {
     Files files = locale_files();
     replace_in(files, "uk.yaml", " other {# дня}}", "}");
     const auto parsed = parse_content(files);
     REQUIRE_FALSE(parsed.has_value());
-    CHECK(has_problem(parsed.error(), "uk.yaml", "brp", "uk", "MessageFormat"));
+    CHECK(has_problem(parsed.error(), "uk.yaml", "brp_who", "uk", "MessageFormat"));
   }
   SUBCASE("a right-to-left text that begins with a Latin word") {
     Files files = locale_files();
@@ -437,7 +440,7 @@ TEST_CASE("placeholders must match Dutch and exist; plural keywords must fit the
                "Chiami l'{phone_municipality}.");
     const auto parsed = parse_content(files);
     REQUIRE_FALSE(parsed.has_value());
-    CHECK(has_problem(parsed.error(), "it.yaml", "human", "it", "apostrophe"));
+    CHECK(has_problem(parsed.error(), "it.yaml", "privacy", "it", "apostrophe"));
   }
 }
 
@@ -499,7 +502,7 @@ TEST_CASE("a broken tree or file is reported, never thrown") {
 TEST_CASE("one Content renders from many threads at once") {
   const auto content = real_content();
   REQUIRE(content != nullptr);
-  const std::string key = node_text_key("brp");
+  const std::string key = node_text_key("brp_who");
   const std::array<std::string_view, 4> languages = {"ar", "ro", "zh", "ti"};
   std::array<std::string, 4> expected;
   for (std::size_t i = 0; i < languages.size(); ++i) {

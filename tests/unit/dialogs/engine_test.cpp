@@ -1,6 +1,7 @@
 // Unit tests of dialogs/engine: respond() on the real content: welcome and menu per
 // language, right-to-left replies, menu numbers and words, misses and hand-over, the
-// fallback flag, and determinism.
+// fallback flag, and determinism. Free text (language switching, questions, safety) is
+// in understanding_test.cpp.
 #include "dialogs/engine.hpp"
 
 #include <doctest/doctest.h>
@@ -155,14 +156,26 @@ TEST_CASE("the language comes from the state, else the channel's hint, else Dutc
 TEST_CASE("a choice answers the node: an answer with a button back, a menu with its children") {
   const auto content = real_content();
   REQUIRE(content != nullptr);
-  Turn turn = respond(at("en", "root"), choice("brp"), *content, kNow);
-  CHECK(turn.state.node == "brp");
+  Turn turn = respond(at("en", "root"), choice("waste_lost"), *content, kNow);
+  CHECK(turn.state.node == "waste_lost");
   REQUIRE(turn.replies.size() == 1);
-  CHECK(turn.replies.front().text == text_of(*content, node_text_key("brp"), "en"));
+  CHECK(turn.replies.front().text == text_of(*content, node_text_key("waste_lost"), "en"));
+  REQUIRE(turn.replies.front().buttons.size() == 1);
+  CHECK(turn.replies.front().buttons.front().id == "waste");
+  CHECK(turn.replies.front().buttons.front().label == label(*content, "waste", "en"));
+  CHECK(turn.actions.empty());
+
+  // A menu shows its children; the topic menus sit under the main menu.
+  turn = respond(turn.state, choice("brp"), *content, kNow);
+  CHECK(turn.state.node == "brp");
+  CHECK(button_ids(turn.replies.front()) == content->node("brp")->children);
+  REQUIRE(button_ids(turn.replies.front()).size() == 10);
+  CHECK(button_ids(turn.replies.front())[6] == "brp_changes");
+  // A top-level answer has the main menu as its button back.
+  turn = respond(turn.state, choice("privacy"), *content, kNow);
   REQUIRE(turn.replies.front().buttons.size() == 1);
   CHECK(turn.replies.front().buttons.front().id == "root");
   CHECK(turn.replies.front().buttons.front().label == "Main menu");
-  CHECK(turn.actions.empty());
 
   turn = respond(turn.state, choice("root"), *content, kNow);
   CHECK(turn.state.node == "root");
@@ -220,15 +233,20 @@ TEST_CASE("a number picks the n-th button of the current node") {
   CHECK(respond(at("en", "root"), text(" 4. "), *content, kNow).state.node == "report");
   // A new conversation counts from the main menu.
   CHECK(respond(ConversationState{}, text("1"), *content, kNow).state.node == "brp");
-  // From an answer, 1 is the button back to the menu.
-  const Turn back = respond(at("en", "waste"), text("1"), *content, kNow);
-  CHECK(back.state.node == "root");
-  CHECK(button_ids(back.replies.front()) == main_menu());
+  // In a topic menu, the numbers pick its questions.
+  CHECK(respond(at("en", "waste"), text("3"), *content, kNow).state.node == "waste_lost");
+  CHECK(respond(at("en", "brp"), text("10"), *content, kNow).state.node == "brp_group");
+  CHECK(respond(at("en", "brp_changes"), text("2"), *content, kNow).state.node == "brp_moving");
+  // From an answer, 1 is the button back to its menu.
+  const Turn back = respond(at("en", "waste_lost"), text("1"), *content, kNow);
+  CHECK(back.state.node == "waste");
+  CHECK(button_ids(back.replies.front()) == content->node("waste")->children);
+  CHECK(respond(at("en", "privacy"), text("1"), *content, kNow).state.node == "root");
   // Out of range: not understood.
   const Turn out = respond(at("en", "root"), text("8"), *content, kNow);
   CHECK(out.state.misses == 1);
   CHECK(out.replies.front().text == text_of(*content, message_key("not_understood"), "en"));
-  CHECK(respond(at("en", "waste"), text("2"), *content, kNow).state.misses == 1);
+  CHECK(respond(at("en", "waste_lost"), text("2"), *content, kNow).state.misses == 1);
 }
 
 TEST_CASE("menu, 0, start and the word in the language show the main menu from any node") {
@@ -269,7 +287,7 @@ TEST_CASE("typing a language's own name switches to it") {
 TEST_CASE("two misses in a row hand the conversation over, then the count starts again") {
   const auto content = real_content();
   REQUIRE(content != nullptr);
-  Turn turn = respond(at("pl", "brp"), text("gdzie jest mój paszport"), *content, kNow);
+  Turn turn = respond(at("pl", "brp"), text("qwrtz plmkj"), *content, kNow);
   CHECK(turn.state.misses == 1);
   CHECK(turn.state.node == "root");
   CHECK(turn.actions.empty());
@@ -277,7 +295,7 @@ TEST_CASE("two misses in a row hand the conversation over, then the count starts
   CHECK(turn.replies.front().text == text_of(*content, message_key("not_understood"), "pl"));
   CHECK(button_ids(turn.replies.front()) == main_menu());
 
-  turn = respond(turn.state, text("???? paszport"), *content, kNow);
+  turn = respond(turn.state, text("???? zzxq"), *content, kNow);
   CHECK(turn.state.misses == 0);
   REQUIRE(turn.actions.size() == 1);
   CHECK(turn.actions.front().kind == Action::Kind::hand_over);
@@ -285,14 +303,14 @@ TEST_CASE("two misses in a row hand the conversation over, then the count starts
   CHECK(turn.replies.front().text == text_of(*content, message_key("handed_over"), "pl"));
   CHECK(button_ids(turn.replies.front()) == main_menu());
 
-  turn = respond(turn.state, text("halo"), *content, kNow);
+  turn = respond(turn.state, text("xyzzy"), *content, kNow);
   CHECK(turn.state.misses == 1);
   CHECK(turn.actions.empty());
 
   // A successful pick in between resets the count.
   turn = respond(turn.state, text("2"), *content, kNow);
   CHECK(turn.state.misses == 0);
-  turn = respond(turn.state, text("halo"), *content, kNow);
+  turn = respond(turn.state, text("xyzzy"), *content, kNow);
   CHECK(turn.state.misses == 1);
   CHECK(turn.actions.empty());
 }

@@ -1,0 +1,365 @@
+// classify(): the language of a message and of the conversation, and the topic and node
+// it asks about (see classify.hpp). Pure and thread-safe: reads the Content's immutable
+// matching data, keeps everything else in locals.
+#include "dialogs/classify.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "dialogs/content_impl.hpp"
+#include "dialogs/icu_message.hpp"
+
+namespace buurtlijn::dialogs {
+namespace {
+
+using language_detect::Detection;
+using language_detect::Script;
+
+// Country calling codes and the language most of their people read among the 16.
+constexpr std::pair<std::string_view, std::string_view> kCallingCodes[] = {
+    {"31", "nl"},  {"32", "nl"},  {"40", "ro"},  {"373", "ro"}, {"359", "bg"}, {"48", "pl"},
+    {"380", "uk"}, {"49", "de"},  {"43", "de"},  {"33", "fr"},  {"34", "es"},  {"52", "es"},
+    {"54", "es"},  {"57", "es"},  {"58", "es"},  {"51", "es"},  {"56", "es"},  {"593", "es"},
+    {"39", "it"},  {"351", "pt"}, {"55", "pt"},  {"244", "pt"}, {"258", "pt"}, {"238", "pt"},
+    {"44", "en"},  {"353", "en"}, {"1", "en"},   {"61", "en"},  {"64", "en"},  {"86", "zh"},
+    {"886", "zh"}, {"852", "zh"}, {"98", "fa"},  {"93", "fa"},  {"91", "hi"},  {"291", "ti"},
+    {"20", "ar"},  {"212", "ar"}, {"213", "ar"}, {"216", "ar"}, {"218", "ar"}, {"249", "ar"},
+    {"961", "ar"}, {"962", "ar"}, {"963", "ar"}, {"964", "ar"}, {"965", "ar"}, {"966", "ar"},
+    {"967", "ar"}, {"968", "ar"}, {"970", "ar"}, {"971", "ar"}, {"973", "ar"}, {"974", "ar"}};
+
+constexpr std::size_t kMaxExplicitChoiceWords = 4;  // "I speak English, please"
+
+std::string primary_subtag(std::string_view tag) {
+  std::string code;
+  for (char c : tag) {
+    if (c == '-' || c == '_') break;
+    code += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return code;
+}
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
+// The language a short message names: "English please", "po romaneste", "فارسی".
+std::optional<std::string> explicit_choice(const std::vector<match_text::Token>& tokens,
+                                           const Understanding& understanding) {
+  if (tokens.empty() || tokens.size() > kMaxExplicitChoiceWords) return std::nullopt;
+  std::string han;
+  for (const match_text::Token& token : tokens) {
+    const std::string word = match_text::to_utf8(token.text);
+    if (token.han) {
+      han += word;
+      continue;
+    }
+    if (const auto found = understanding.language_names.find(word);
+        found != understanding.language_names.end()) {
+      return found->second;
+    }
+  }
+  if (!han.empty()) {
+    for (const auto& [name, code] : understanding.language_names) {
+      if (name.size() >= 6 && han.find(name) != std::string::npos) return code;  // two characters
+    }
+  }
+  return std::nullopt;
+}
+
+bool scripts_compatible(Script message, Script language) {
+  if (message == language) return true;
+  // Bulgarian and Ukrainian are typed in Latin letters too.
+  return message == Script::latin && language == Script::cyrillic;
+}
+
+// The stickiness rule of classify.hpp.
+bool should_switch(const Detection& detection, std::string_view current,
+                   const language_detect::LanguageModel& model) {
+  if (detection.ambiguous || detection.language.empty() || detection.language == current) {
+    return false;
+  }
+  const Script current_script = model.native_script(current);
+  if (!scripts_compatible(detection.script, current_script)) {
+    return detection.letters >= kSwitchLettersOtherScript;
+  }
+  if (detection.script != Script::latin) return detection.decisive;
+  return detection.letters >= kSwitchLetters && detection.words >= 2 &&
+         detection.confidence >= kSwitchConfidence;
+}
+
+// The node a classification names when the best node does not clearly beat the
+// runner-up of its topic: the lowest menu above both (never the root).
+std::size_t common_menu(const Content::Impl& impl, std::size_t a, std::size_t b) {
+  auto chain = [&impl](std::size_t node) {
+    std::vector<std::size_t> up;
+    for (std::size_t at = node;;) {
+      up.push_back(at);
+      const std::string& parent = impl.nodes[at].parent;
+      const auto found = impl.node_index.find(parent);
+      if (parent.empty() || found == impl.node_index.end() || found->second == impl.root) break;
+      at = found->second;
+    }
+    return up;
+  };
+  const std::vector<std::size_t> above_a = chain(a);
+  const std::vector<std::size_t> above_b = chain(b);
+  for (std::size_t node : above_a) {
+    if (impl.nodes[node].kind != NodeKind::menu && node != a) continue;
+    if (std::find(above_b.begin(), above_b.end(), node) != above_b.end()) return node;
+  }
+  return above_a.back();  // the topic's entry in the main menu
+}
+
+std::string reported_topic(std::string_view topic) {
+  for (std::string_view known : {"brp", "waste", "tenant", "report", "human", "greeting"}) {
+    if (topic == known) return std::string(topic);
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+std::vector<std::string> languages_from_hint(std::string_view hint, const Content& content) {
+  struct Ranked {
+    std::string code;
+    double quality;
+  };
+  std::vector<Ranked> ranked;
+  while (!hint.empty() && ranked.size() < 32) {
+    const auto comma = hint.find(',');
+    std::string_view item = trim(hint.substr(0, comma));
+    hint = comma == std::string_view::npos ? std::string_view() : hint.substr(comma + 1);
+    double quality = 1.0;
+    if (const auto semicolon = item.find(';'); semicolon != std::string_view::npos) {
+      std::string_view parameter = trim(item.substr(semicolon + 1));
+      item = trim(item.substr(0, semicolon));
+      if (parameter.starts_with("q=")) {
+        parameter.remove_prefix(2);
+        double parsed = 0;
+        const auto result =
+            std::from_chars(parameter.data(), parameter.data() + parameter.size(), parsed);
+        if (result.ec == std::errc() && parsed >= 0 && parsed <= 1) quality = parsed;
+      }
+    }
+    std::string code = primary_subtag(item);
+    if (quality > 0 && content.has_language(code)) ranked.push_back({std::move(code), quality});
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const Ranked& a, const Ranked& b) { return a.quality > b.quality; });
+  std::vector<std::string> codes;
+  for (Ranked& item : ranked) {
+    if (std::find(codes.begin(), codes.end(), item.code) == codes.end()) {
+      codes.push_back(std::move(item.code));
+    }
+  }
+  return codes;
+}
+
+std::string language_of_phone_number(std::string_view phone_number, const Content& content) {
+  std::string digits;
+  bool international = false;
+  for (char c : trim(phone_number)) {
+    if (c == '+' && digits.empty()) {
+      international = true;
+    } else if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') {
+      return {};
+    }
+  }
+  if (!international) {
+    if (!digits.starts_with("00")) return {};  // a national number says nothing
+    digits.erase(0, 2);
+  }
+  std::string_view best_code;
+  std::size_t best_length = 0;
+  for (const auto& [prefix, code] : kCallingCodes) {
+    if (digits.starts_with(prefix) && prefix.size() > best_length) {
+      best_code = code;
+      best_length = prefix.size();
+    }
+  }
+  if (best_code.empty() || !content.has_language(best_code)) return {};
+  return std::string(best_code);
+}
+
+std::string_view to_string(LanguageSource source) {
+  switch (source) {
+    case LanguageSource::explicit_choice:
+      return "explicit_choice";
+    case LanguageSource::conversation:
+      return "conversation";
+    case LanguageSource::channel:
+      return "channel";
+    case LanguageSource::detected:
+      return "detected";
+    case LanguageSource::phone:
+      return "phone";
+    case LanguageSource::fallback:
+      return "fallback";
+  }
+  return "fallback";
+}
+
+std::vector<std::pair<std::string, double>> rank_nodes(std::string_view text,
+                                                       const Content& content,
+                                                       std::string_view language) {
+  const Content::Impl& impl = content.impl();
+  std::vector<std::pair<std::string, double>> out;
+  if (!impl.understanding || !icu_message::is_valid_utf8(text)) return out;
+  const auto tokens =
+      impl.understanding->folder.fold(text, language_detect::LanguageModel::cyrillic_for(language));
+  const auto index = impl.language_index(language);
+  const auto& intents = *impl.understanding->intents;
+  std::vector<match_text::Feature> features;
+  match_text::add_features(tokens, features);
+  for (const auto& scored : intents.rank(tokens, features, index.value_or(impl.languages.size()),
+                                         intents.matched_terms(tokens))) {
+    out.emplace_back(impl.nodes[scored.node].id, scored.score);
+  }
+  return out;
+}
+
+bool is_valid_utf8(std::string_view text) {
+  return icu_message::is_valid_utf8(text);
+}
+
+Classification classify(std::string_view text, const Content& content, const ClassifyHints& hints) {
+  const Content::Impl& impl = content.impl();
+  Classification result;
+  if (!icu_message::is_valid_utf8(text)) text = {};
+  if (!impl.understanding) {
+    result.language = "nl";
+    return result;
+  }
+  const Understanding& understanding = *impl.understanding;
+
+  // The language: explicit choice > conversation > channel > detection > phone > Dutch;
+  // a detected language replaces the conversation's or the channel's only by the rule
+  // of should_switch().
+  Detection detection = understanding.languages->detect(text);
+  if (!detection.ambiguous) {
+    result.detected_language = detection.language;
+    result.language_confidence = detection.confidence;
+  }
+  const match_text::Cyrillic reading = language_detect::LanguageModel::cyrillic_for(
+      detection.language.empty() ? hints.current_language : detection.language);
+  std::vector<match_text::Token> tokens = std::move(detection.tokens);
+  std::vector<match_text::Feature> features = std::move(detection.features);
+  if (tokens.empty()) {
+    tokens = understanding.folder.fold(text, reading);
+    features.clear();
+    match_text::add_features(tokens, features);
+  }
+
+  std::string base;
+  LanguageSource base_source = LanguageSource::fallback;
+  if (content.has_language(hints.current_language)) {
+    base = std::string(hints.current_language);
+    base_source = LanguageSource::conversation;
+  } else if (const auto hinted = languages_from_hint(hints.channel_hint, content);
+             !hinted.empty()) {
+    base = hinted.front();
+    base_source = LanguageSource::channel;
+  }
+  if (auto chosen = explicit_choice(tokens, understanding);
+      chosen && content.has_language(*chosen)) {
+    result.language = std::move(*chosen);
+    result.language_source = LanguageSource::explicit_choice;
+  } else if (!base.empty()) {
+    const bool switch_language = should_switch(detection, base, *understanding.languages);
+    result.language = switch_language ? detection.language : base;
+    result.language_source = switch_language ? LanguageSource::detected : base_source;
+  } else if (!detection.ambiguous && !detection.language.empty() &&
+             detection.confidence >= kFirstMessageConfidence) {
+    result.language = detection.language;
+    result.language_source = LanguageSource::detected;
+  } else if (std::string phone = language_of_phone_number(hints.phone_number, content);
+             !phone.empty()) {
+    result.language = std::move(phone);
+    result.language_source = LanguageSource::phone;
+  } else {
+    result.language = content.has_language("nl") ? "nl" : impl.languages.front().code;
+    result.language_source = LanguageSource::fallback;
+  }
+
+  // The intent. Safety first: whatever else the message says.
+  if (tokens.empty()) return result;
+  const intent_index::IntentIndex& intents = *understanding.intents;
+  const intent_index::IntentIndex::TermHits hits = intents.matched_terms(tokens);
+  if (understanding.safety_node != SIZE_MAX && intents.is_safety(tokens, hits)) {
+    result.safety = true;
+    result.topic = reported_topic(impl.nodes[understanding.safety_node].topic);
+    result.node = impl.nodes[understanding.safety_node].id;
+    result.confidence = 1.0;
+    return result;
+  }
+  const std::string& message_language =
+      !detection.ambiguous && !detection.language.empty() ? detection.language : result.language;
+  const std::size_t language_index =
+      impl.language_index(message_language).value_or(impl.languages.size());
+  // A message of only short or common words ("ok", "yes", "da") is about nothing, unless
+  // it greets.
+  if (!intents.has_telling_words(tokens, language_index)) {
+    std::vector<match_text::Token> rest = tokens;
+    if (intents.strip_greetings(rest)) {
+      result.topic = "greeting";
+      result.node = impl.nodes[impl.root].id;
+      result.confidence = 1.0;
+    }
+    return result;
+  }
+  std::vector<intent_index::NodeScore> ranked =
+      intents.rank(tokens, features, language_index, hits);
+  // The safety answer hands the conversation over: without a safety phrase, the ranking
+  // alone must be surer of it than of an ordinary answer.
+  if (!ranked.empty() && ranked.front().node == understanding.safety_node &&
+      ranked.front().score < kSafetyRankedThreshold) {
+    ranked.erase(ranked.begin());
+  }
+  if (ranked.empty() || ranked.front().score < kUnderstoodThreshold) {
+    if (!ranked.empty()) result.confidence = std::clamp(ranked.front().score, 0.0, 1.0);
+    return result;
+  }
+  // A greeting that says more ("hallo, waar kan ik me inschrijven?"): what is left after
+  // the greeting words decides, when it is clear enough.
+  if (ranked.front().node == impl.root) {
+    std::vector<match_text::Token> rest = tokens;
+    if (intents.strip_greetings(rest) && !rest.empty()) {
+      std::vector<match_text::Feature> rest_features;
+      match_text::add_features(rest, rest_features);
+      auto more = intents.rank(rest, rest_features, language_index, intents.matched_terms(rest));
+      if (!more.empty() && more.front().node != impl.root &&
+          more.front().score >= kAfterGreetingThreshold) {
+        ranked = std::move(more);
+      }
+    }
+  }
+  const intent_index::NodeScore& top = ranked.front();
+  result.confidence = std::clamp(top.score, 0.0, 1.0);
+  const Node& node = impl.nodes[top.node];
+  if (top.node == impl.root) {
+    result.topic = "greeting";
+    result.node = node.id;
+    return result;
+  }
+  result.topic = reported_topic(node.topic);
+  result.safety = top.node == understanding.safety_node;
+  std::size_t chosen = top.node;
+  for (std::size_t i = 1; i < ranked.size(); ++i) {
+    const Node& other = impl.nodes[ranked[i].node];
+    if (other.topic != node.topic || ranked[i].node == impl.root) continue;
+    if (top.score - ranked[i].score < kNodeMargin) {
+      chosen = common_menu(impl, top.node, ranked[i].node);
+    }
+    break;
+  }
+  result.node = impl.nodes[chosen].id;
+  return result;
+}
+
+}  // namespace buurtlijn::dialogs
