@@ -9,6 +9,7 @@
 
 #include "dialogs/content_impl.hpp"
 #include "dialogs/icu_message.hpp"
+#include "dialogs/match_text.hpp"
 
 namespace buurtlijn::dialogs {
 namespace {
@@ -29,22 +30,6 @@ constexpr std::pair<std::string_view, std::string_view> kCallingCodes[] = {
     {"967", "ar"}, {"968", "ar"}, {"970", "ar"}, {"971", "ar"}, {"973", "ar"}, {"974", "ar"}};
 
 constexpr std::size_t kMaxExplicitChoiceWords = 4;  // "I speak English, please"
-
-std::string primary_subtag(std::string_view tag) {
-  std::string code;
-  for (char c : tag) {
-    if (c == '-' || c == '_') break;
-    code += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
-  return code;
-}
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
 
 // The language a short message names: "English please", "po romaneste", "فارسی".
 std::optional<std::string> explicit_choice(const std::vector<match_text::Token>& tokens,
@@ -131,12 +116,12 @@ std::vector<std::string> languages_from_hint(std::string_view hint, const Conten
   std::vector<Ranked> ranked;
   while (!hint.empty() && ranked.size() < 32) {
     const auto comma = hint.find(',');
-    std::string_view item = trim(hint.substr(0, comma));
+    std::string_view item = match_text::trim(hint.substr(0, comma));
     hint = comma == std::string_view::npos ? std::string_view() : hint.substr(comma + 1);
     double quality = 1.0;
     if (const auto semicolon = item.find(';'); semicolon != std::string_view::npos) {
-      std::string_view parameter = trim(item.substr(semicolon + 1));
-      item = trim(item.substr(0, semicolon));
+      std::string_view parameter = match_text::trim(item.substr(semicolon + 1));
+      item = match_text::trim(item.substr(0, semicolon));
       if (parameter.starts_with("q=")) {
         parameter.remove_prefix(2);
         double parsed = 0;
@@ -145,7 +130,7 @@ std::vector<std::string> languages_from_hint(std::string_view hint, const Conten
         if (result.ec == std::errc() && parsed >= 0 && parsed <= 1) quality = parsed;
       }
     }
-    std::string code = primary_subtag(item);
+    std::string code = match_text::primary_subtag(item);
     if (quality > 0 && content.has_language(code)) ranked.push_back({std::move(code), quality});
   }
   std::stable_sort(ranked.begin(), ranked.end(),
@@ -162,7 +147,7 @@ std::vector<std::string> languages_from_hint(std::string_view hint, const Conten
 std::string language_of_phone_number(std::string_view phone_number, const Content& content) {
   std::string digits;
   bool international = false;
-  for (char c : trim(phone_number)) {
+  for (char c : match_text::trim(phone_number)) {
     if (c == '+' && digits.empty()) {
       international = true;
     } else if (c >= '0' && c <= '9') {

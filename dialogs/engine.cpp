@@ -13,27 +13,12 @@
 
 #include "dialogs/classify.hpp"
 #include "dialogs/icu_message.hpp"
+#include "dialogs/match_text.hpp"
 
 namespace buurtlijn::dialogs {
 namespace {
 
 constexpr int kMissesBeforeHandOver = 2;
-
-std::string primary_subtag(std::string_view tag) {
-  std::string code;
-  for (char c : tag) {
-    if (c == '-' || c == '_') break;
-    code += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
-  return code;
-}
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
 
 // "1", "١", "۷" -> the number; nullopt for anything that is not one or two digits.
 std::optional<int> menu_number(std::string_view folded) {
@@ -230,7 +215,7 @@ Turn respond(const ConversationState& state, const InboundEvent& event, const Co
 
   switch (event.kind) {
     case InboundEvent::Kind::language_choice:
-      turn.set_language(primary_subtag(trim(event.language)));
+      turn.set_language(match_text::primary_subtag(match_text::trim(event.language)));
       turn.welcome();
       break;
 

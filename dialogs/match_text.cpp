@@ -347,4 +347,20 @@ std::string to_utf8(std::u32string_view text) {
   return icu_message::to_utf8(unicode);
 }
 
+std::string primary_subtag(std::string_view tag) {
+  std::string code;
+  for (char c : tag) {
+    if (c == '-' || c == '_') break;
+    code += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return code;
+}
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
 }  // namespace buurtlijn::dialogs::match_text

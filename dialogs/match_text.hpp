@@ -95,4 +95,9 @@ class TextFolder {
 
 std::string to_utf8(std::u32string_view text);
 
+// "pt-BR", "zh_Hans" -> "pt", "zh": the language of a BCP 47 tag, lower case.
+std::string primary_subtag(std::string_view tag);
+// Without surrounding spaces and tabs.
+std::string_view trim(std::string_view text);
+
 }  // namespace buurtlijn::dialogs::match_text

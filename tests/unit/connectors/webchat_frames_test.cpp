@@ -97,10 +97,7 @@ TEST_CASE("server frames render as the page expects") {
   CHECK(render_error({"too_long", "text exceeds the limit", "c1"}) ==
         R"({"type":"error","code":"too_long","message":"text exceeds the limit","id":"c1"})");
 
-  BotMessage message;
-  message.text = "Bună! <script>";
-  message.language = "ro";
-  message.buttons = {{"brp", "Înregistrare"}};
+  const BotMessage message{"", "Bună! <script>", "ro", false, {{"brp", "Înregistrare"}}};
   const std::string payload = render_outbox_payload(message);
   auto back = parse_outbox_payload(payload);
   REQUIRE(back);
