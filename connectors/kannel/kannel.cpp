@@ -11,15 +11,12 @@
 #include <memory>
 #include <set>
 
+#include "connectors/json_fields.hpp"
 #include "connectors/utf8_text.hpp"
 
 namespace buurtlijn::connectors::kannel {
 
 namespace {
-
-tl::unexpected<Refusal> refuse(Refusal::Kind kind, std::string reason) {
-  return tl::unexpected(Refusal{kind, std::move(reason)});
-}
 
 using Query = std::map<std::string, std::string, std::less<>>;
 

@@ -10,16 +10,13 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
+#include "connectors/json_fields.hpp"
 #include "connectors/utf8_text.hpp"
 
 namespace buurtlijn::connectors::whatsapp {
 namespace json = boost::json;
 
 namespace {
-
-tl::unexpected<Refusal> refuse(Refusal::Kind kind, std::string reason) {
-  return tl::unexpected(Refusal{kind, std::move(reason)});
-}
 
 std::string hex(const unsigned char* bytes, std::size_t size) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -68,36 +65,6 @@ tl::expected<Inbound, Refusal> verify_handshake(const InboundRequest& request,
   Inbound inbound;
   inbound.reply_body = challenge;
   return inbound;
-}
-
-std::string string_at(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string{};
-}
-
-const json::object* object_at(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr && value->is_object() ? &value->get_object() : nullptr;
-}
-
-const json::array* array_at(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr && value->is_array() ? &value->get_array() : nullptr;
-}
-
-std::optional<double> number_at(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr) return std::nullopt;
-  if (value->is_double()) return value->get_double();
-  if (value->is_int64()) return static_cast<double>(value->get_int64());
-  if (value->is_string()) {  // some payloads quote coordinates
-    try {
-      return std::stod(std::string(value->get_string()));
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
-  }
-  return std::nullopt;
 }
 
 // One message item; nullopt for types Buurtlijn does not handle (reactions, ...).
