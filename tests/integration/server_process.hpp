@@ -42,6 +42,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
   // Sends the signal and waits for the exit; returns the exit code (128+signal if killed).
   int stop(int signal);
   std::vector<std::string> log_lines() const;

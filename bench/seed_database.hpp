@@ -1,0 +1,31 @@
+// Fills a Buurtlijn database for the benchmarks: `conversations` subjects, each with a
+// conversation, then messages spread over them until the file holds `target_bytes`.
+// The schema comes from store's own migrations, so the server opens the result as its
+// own. Texts are realistic multilingual questions, not random bytes, so the file's page
+// layout and index sizes resemble a real one.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+namespace buurtlijn::bench {
+
+struct SeedPlan {
+  std::string path;  // the database file (created)
+  std::int64_t conversations = 100'000;
+  std::int64_t target_bytes = 0;  // 0: two messages per conversation, no more
+};
+
+inline SeedPlan make_plan(std::string path, std::int64_t conversations, std::int64_t target_bytes) {
+  SeedPlan plan;
+  plan.path = std::move(path);
+  plan.conversations = conversations;
+  plan.target_bytes = target_bytes;
+  return plan;
+}
+
+// Returns an error message, or an empty string on success.
+std::string seed_database(const SeedPlan& plan);
+
+}  // namespace buurtlijn::bench
