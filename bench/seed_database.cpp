@@ -37,7 +37,9 @@ struct Statement {
   }
 };
 
-std::string last_error(sqlite3* db) { return sqlite3_errmsg(db); }
+std::string last_error(sqlite3* db) {
+  return sqlite3_errmsg(db);
+}
 
 }  // namespace
 

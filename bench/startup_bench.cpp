@@ -6,8 +6,8 @@
 //   buurtlijn_startup_bench --binary build/release/buurtlijn --work build/bench/startup
 //                           [--database-mb 1024] [--runs 9]
 #include <algorithm>
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>

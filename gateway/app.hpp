@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 
+#include "gateway/address_limiter.hpp"
 #include "gateway/config.hpp"
 #include "gateway/connection_registry.hpp"
 #include "gateway/content_holder.hpp"
@@ -25,6 +26,7 @@ struct App {
   App(Config config_in, Pseudonymizer pseudonymizer_in)
       : config(std::move(config_in)),
         router(make_router()),
+        address_limiter(config.server.per_address_per_second, config.server.per_address_burst),
         pseudonymizer(std::move(pseudonymizer_in)) {}
 
   Config config;
@@ -32,6 +34,7 @@ struct App {
   ContentHolder content;
   Metrics metrics;
   Router router;
+  AddressLimiter address_limiter;
   Pseudonymizer pseudonymizer;
   StaticAssets assets;
   WebchatHub webchat;

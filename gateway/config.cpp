@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
+#include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -140,6 +141,28 @@ const std::map<std::string, Section>& sections() {
             number(1, 10'000, [](Config& c, auto v) { c.server.max_pipelined_requests = v; })},
            {"shutdown_deadline_ms",
             millis(0, 600'000, [](Config& c, auto v) { c.server.shutdown_deadline = v; })},
+           {"per_address_per_second",
+            rate([](Config& c, double v) { c.server.per_address_per_second = v; })},
+           {"per_address_burst",
+            number(1, 1'000'000,
+                   [](Config& c, auto v) { c.server.per_address_burst = unsigned(v); })},
+           {"trusted_proxies",
+            [](const YAML::Node& node, const std::string& key, Config& c) -> Outcome {
+              if (!node.IsSequence()) return refuse(key, "must be a list of IP addresses");
+              c.server.trusted_proxies.clear();
+              for (std::size_t i = 0; i < node.size(); ++i) {
+                const std::string item_key = key + "[" + std::to_string(i) + "]";
+                auto address = scalar(node[i], item_key);
+                if (!address) return tl::unexpected(address.error());
+                boost::system::error_code invalid;
+                const auto parsed = boost::asio::ip::make_address(*address, invalid);
+                if (invalid) {
+                  return refuse(item_key, "must be an IP address (got '" + *address + "')");
+                }
+                c.server.trusted_proxies.push_back(parsed.to_string());
+              }
+              return {};
+            }},
        }},
       {"store",
        {

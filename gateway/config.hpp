@@ -29,6 +29,11 @@ struct ServerConfig {
   milliseconds idle_timeout{60'000};           // keep-alive connection with no request
   unsigned max_pipelined_requests = 16;        // requests per connection before it closes
   milliseconds shutdown_deadline{10'000};
+  // Requests per client address (token bucket); beyond it 429 with Retry-After.
+  double per_address_per_second = 50.0;
+  unsigned per_address_burst = 100;
+  // Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IP addresses).
+  std::vector<std::string> trusted_proxies;
 };
 
 struct StoreConfig {

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "gateway/app.hpp"
+#include "gateway/client_origin.hpp"
 #include "gateway/handlers.hpp"
 #include "gateway/log.hpp"
 #include "gateway/webchat_session.hpp"
@@ -65,10 +66,15 @@ Response parse_failure(beast::error_code error) {
 
 asio::awaitable<void> write_response(App& app, Connection& connection, Response response,
                                      std::string_view route, std::string_view id,
-                                     std::chrono::steady_clock::time_point started) {
+                                     std::chrono::steady_clock::time_point started,
+                                     bool https = false) {
   if (response.find("Content-Security-Policy") == response.end()) {
     add_security_headers(response);
   }
+  // Only when the client reached us over TLS: over plain HTTP the header is ignored by
+  // browsers and would be a lie.
+  if (https)
+    response.set(http::field::strict_transport_security, "max-age=31536000; includeSubDomains");
   response.set("X-Request-Id", id);
   // Counted before the write, so that a client that reads /metrics right after this
   // response already sees it.
@@ -91,6 +97,9 @@ asio::awaitable<void> write_response(App& app, Connection& connection, Response 
 
 asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
   const ServerConfig& limits = app.config.server;
+  beast::error_code peer_error;
+  const auto peer = connection->stream.socket().remote_endpoint(peer_error);
+  const std::string peer_address = peer_error ? std::string() : peer.address().to_string();
   beast::flat_buffer buffer(limits.header_limit_bytes + limits.body_limit_bytes);
   for (unsigned served = 0;; ++served) {
     http::request_parser<http::string_body> parser;
@@ -111,13 +120,31 @@ asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
     const auto started = std::chrono::steady_clock::now();
     const std::string id = request_id();
     if (header_error) {
-      co_await write_response(app, *connection, parse_failure(header_error), "unmatched", id,
-                              started);
+      Response refusal = parse_failure(header_error);
+      co_await write_response(app, *connection, std::move(refusal), "unmatched", id, started);
       break;
     }
 
-    const auto& header = parser.get();
+    auto& header = parser.get();
+    // Handlers read the client's address and scheme from these two headers, which are
+    // replaced here: a client cannot choose them, only a trusted proxy can pass them on.
+    const ClientOrigin origin = client_origin(peer_address, header["X-Forwarded-For"],
+                                              header["X-Forwarded-Proto"], limits.trusted_proxies);
+    header.set("X-Forwarded-For", origin.address);
+    header.set("X-Forwarded-Proto", origin.https ? "https" : "http");
     const RouteMatch match = app.router.match(header.method(), header.target());
+    // A named local: GCC 12 destroys temporaries made inside a co_await expression twice.
+    const std::string route = match.route != nullptr ? match.route->name : "unmatched";
+    if (const auto wait = app.address_limiter.allow(origin.address, started)) {
+      Response refusal =
+          json_error(http::status::too_many_requests, "rate_limited",
+                     "too many requests from this address; try again later", header.version());
+      refusal.set(http::field::retry_after, std::to_string(wait->count()));
+      refusal.keep_alive(false);
+      co_await write_response(app, *connection, std::move(refusal), route, id, started,
+                              origin.https);
+      break;
+    }
     if (match.kind == RouteMatch::Kind::found && match.route->body_limit != 0) {
       // A declared length over the route's limit is refused before reading the body;
       // the parser limit catches chunked bodies as they arrive.
@@ -125,8 +152,7 @@ asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
       if (declared && *declared > match.route->body_limit) {
         Response refusal = parse_failure(http::error::body_limit);
         refusal.keep_alive(false);
-        co_await write_response(app, *connection, std::move(refusal), match.route->name, id,
-                                started);
+        co_await write_response(app, *connection, std::move(refusal), route, id, started);
         break;
       }
       parser.body_limit(match.route->body_limit);
@@ -139,15 +165,12 @@ asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
         if (body_error != beast::error::timeout && body_error != http::error::end_of_stream) {
           Response refusal = parse_failure(body_error);
           refusal.keep_alive(false);
-          co_await write_response(app, *connection, std::move(refusal),
-                                  match.route != nullptr ? match.route->name : "unmatched", id,
-                                  started);
+          co_await write_response(app, *connection, std::move(refusal), route, id, started);
         }
         break;
       }
     }
     Request request = parser.release();
-    const std::string route = match.route != nullptr ? match.route->name : "unmatched";
 
     if (match.kind == RouteMatch::Kind::found && match.route->id == RouteId::webchat_socket &&
         beast::websocket::is_upgrade(request) && app.config.webchat.enabled) {
@@ -185,7 +208,8 @@ asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
     if (request.method() == http::verb::head) {
       response.body().clear();  // keep Content-Length of the GET it stands for
     }
-    co_await write_response(app, *connection, std::move(response), route, id, started);
+    co_await write_response(app, *connection, std::move(response), route, id, started,
+                            origin.https);
     if (!keep_alive) break;
   }
   beast::error_code ignored;

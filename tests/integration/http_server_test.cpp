@@ -223,3 +223,33 @@ TEST_CASE("--help lists the commands and the options") {
   CHECK(output.find("--data-dir") != std::string::npos);
   CHECK(output.find("--config") != std::string::npos);
 }
+
+TEST_CASE("one address beyond its rate gets 429 with Retry-After; others are still served") {
+  TempDir dir;
+  const auto config = dir.path() / "limits.yaml";
+  {
+    std::FILE* file = std::fopen(config.c_str(), "w");
+    // Loopback is our trusted proxy here, so X-Forwarded-For picks the client.
+    std::fputs(
+        "server:\n  per_address_per_second: 0.5\n  per_address_burst: 3\n"
+        "  trusted_proxies: [\"127.0.0.1\"]\n",
+        file);
+    std::fclose(file);
+  }
+  ServerProcess server(dir.path(), {"--config", config.string()});
+  const auto from = [&](const std::string& client, const std::string& proto = "http") {
+    return http_request(server.port(), http::verb::get, "/healthz", {},
+                        {{"X-Forwarded-For", client}, {"X-Forwarded-Proto", proto}});
+  };
+  for (int i = 0; i < 3; ++i) CHECK(from("203.0.113.7").status == 200);
+  const HttpResult refused = from("203.0.113.7");
+  CHECK(refused.status == 429);
+  CHECK(refused.headers.at("Retry-After") == "2");
+  CHECK(refused.body.find("rate_limited") != std::string::npos);
+  // Another client behind the same proxy is not affected, and over TLS it gets HSTS.
+  const HttpResult other = from("198.51.100.1", "https");
+  CHECK(other.status == 200);
+  CHECK(other.headers.at("Strict-Transport-Security").find("max-age=") == 0);
+  CHECK(from("198.51.100.2").headers.count("Strict-Transport-Security") == 0);
+  CHECK(server.stop(SIGTERM) == 0);
+}

@@ -85,6 +85,8 @@ server:
   listen: "[::1]:9000"
   threads: 4
   read_timeout_ms: 2500
+  per_address_per_second: 5
+  trusted_proxies: ["127.0.0.1", "::1"]
 store:
   data_dir: /srv/buurtlijn
 webchat:
@@ -99,6 +101,8 @@ log:
   CHECK(config->server.port == 9000);
   CHECK(config->server.threads == 4);
   CHECK(config->server.read_timeout == std::chrono::milliseconds(2500));
+  CHECK(config->server.per_address_per_second == doctest::Approx(5.0));
+  CHECK(config->server.trusted_proxies == std::vector<std::string>{"127.0.0.1", "::1"});
   CHECK(config->store.data_dir == "/srv/buurtlijn");
   CHECK_FALSE(config->webchat.enabled);
   CHECK(config->webchat.messages_per_second == doctest::Approx(2.5));
@@ -127,6 +131,10 @@ TEST_CASE("every kind of bad configuration is refused with its key and reason") 
       {"server:\n  listen: [1, 2]\n", "server.listen: must be a single value"},
       {"server:\n  body_limit_bytes: 10\n",
        "server.body_limit_bytes: must be between 1024 and 67108864 (got 10)"},
+      {"server:\n  trusted_proxies: [\"proxy.local\"]\n",
+       "server.trusted_proxies[0]: must be an IP address (got 'proxy.local')"},
+      {"server:\n  trusted_proxies: 127.0.0.1\n",
+       "server.trusted_proxies: must be a list of IP addresses"},
       {"store:\n  data_dir: \"\"\n", "store.data_dir: must not be empty"},
       {"webchat:\n  enabled: yes please\n",
        "webchat.enabled: must be true or false (got 'yes please')"},
