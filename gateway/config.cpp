@@ -203,6 +203,18 @@ const std::map<std::string, Section>& sections() {
               return {};
             }},
        }},
+      {"retention",
+       {
+           {"message_days",
+            number(0, 3650, [](Config& c, auto v) { c.retention.message_days = unsigned(v); })},
+           {"contact_idle_days",
+            number(1, 3650,
+                   [](Config& c, auto v) { c.retention.contact_idle_days = unsigned(v); })},
+           {"interval_ms",
+            millis(100, 86'400'000, [](Config& c, auto v) { c.retention.interval = v; })},
+           {"batch_rows",
+            number(1, 1'000'000, [](Config& c, auto v) { c.retention.batch_rows = v; })},
+       }},
       {"content",
        {
            {"locales_dir", text([](Config& c, const std::string& v, const std::string&) -> Outcome {

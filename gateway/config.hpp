@@ -83,6 +83,14 @@ struct OutboxConfig {
   milliseconds inflight_grace{60'000};
 };
 
+// How long personal data is kept (docs/privacy.md), enforced by a job inside `serve`.
+struct RetentionConfig {
+  unsigned message_days = 90;        // message texts, sent replies, half-filled forms; 0: at once
+  unsigned contact_idle_days = 365;  // a reply address after the person's last message
+  milliseconds interval{3'600'000};  // between runs (sooner while a run finds more)
+  std::size_t batch_rows = 5000;     // most rows of each kind per run
+};
+
 // Secrets and provider endpoints come from the environment only (see load_secrets).
 struct Secrets {
   std::string pseudonym_key;  // keyed hash for subject ids; generated when absent
@@ -119,6 +127,7 @@ struct Config {
   ContentConfig content;
   LogConfig log;
   OutboxConfig outbox;
+  RetentionConfig retention;
   Secrets secrets;
 };
 

@@ -153,6 +153,16 @@ void Metrics::set_outbox_items(std::int64_t queued, std::int64_t inflight, std::
   outbox_items_["dead"] = dead;
 }
 
+void Metrics::count_retention(std::string_view kind, std::int64_t rows) {
+  const std::lock_guard lock(mutex_);
+  retention_rows_[std::string(kind)] += static_cast<std::uint64_t>(rows);
+}
+
+void Metrics::count_retention_failure() {
+  const std::lock_guard lock(mutex_);
+  ++retention_failures_;
+}
+
 void Metrics::render_outbox(std::string& out) const {
   header(out, "buurtlijn_outbox_attempts_total", "counter",
          "Provider calls made by the outbox worker, by channel and result.");
@@ -173,6 +183,15 @@ void Metrics::render_outbox(std::string& out) const {
   for (const auto& [state, count] : outbox_items_) {
     sample(out, "buurtlijn_outbox_items", label("state", state), static_cast<double>(count));
   }
+  header(out, "buurtlijn_retention_deleted_total", "counter",
+         "Rows deleted or cleared by the retention job because their period had passed, by kind.");
+  for (const auto& [kind, count] : retention_rows_) {
+    sample(out, "buurtlijn_retention_deleted_total", label("kind", kind),
+           static_cast<double>(count));
+  }
+  header(out, "buurtlijn_retention_failures_total", "counter",
+         "Retention runs that failed (retried at the next interval).");
+  sample(out, "buurtlijn_retention_failures_total", "", static_cast<double>(retention_failures_));
 }
 
 }  // namespace buurtlijn::gateway

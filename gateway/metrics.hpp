@@ -52,6 +52,9 @@ class Metrics {
   // Items by state in the store, refreshed by the worker.
   void set_outbox_items(std::int64_t queued, std::int64_t inflight, std::int64_t failed,
                         std::int64_t dead);
+  // The retention job: rows deleted by kind, and runs that failed.
+  void count_retention(std::string_view kind, std::int64_t rows);
+  void count_retention_failure();
 
  private:
   mutable std::mutex mutex_;
@@ -68,6 +71,8 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, std::uint64_t> outbox_attempts_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> outbox_final_;
   std::map<std::string, std::int64_t> outbox_items_;
+  std::map<std::string, std::uint64_t> retention_rows_;
+  std::uint64_t retention_failures_ = 0;
 };
 
 }  // namespace buurtlijn::gateway

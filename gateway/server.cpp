@@ -15,6 +15,7 @@
 #include "gateway/listener.hpp"
 #include "gateway/log.hpp"
 #include "gateway/outbox_worker.hpp"
+#include "gateway/retention_worker.hpp"
 
 namespace buurtlijn::gateway {
 
@@ -114,6 +115,8 @@ int run_server(Config config) {
   outbox.start();
   auto outbox_deadline = std::chrono::steady_clock::now();
   app->wake_outbox = [&outbox] { outbox.wake(); };
+  RetentionWorker retention(io, *app->store, app->config, app->metrics);
+  retention.start();
 
   // Installed before "listening" is logged: a SIGTERM right after start must still be
   // a graceful stop.
@@ -123,6 +126,7 @@ int run_server(Config config) {
     log::info("server.stopping", {{"signal", signal}});
     outbox_deadline = std::chrono::steady_clock::now() + app->config.server.shutdown_deadline;
     app->stopping = true;
+    retention.stop();
     boost::system::error_code ignored;
     acceptor.close(ignored);
     app->connections.close_idle_all();

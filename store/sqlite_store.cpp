@@ -11,6 +11,7 @@
 #include "store/migrations.hpp"
 #include "store/outbox_reads.hpp"
 #include "store/outbox_writes.hpp"
+#include "store/retention_writes.hpp"
 #include "store/sqlite_error.hpp"
 #include "store/store_reads.hpp"
 #include "store/store_writes.hpp"
@@ -163,6 +164,13 @@ void SqliteStore::mark_delivered(std::vector<std::int64_t> outbox_ids, Millis at
   writer_->submit<void>([ids = std::move(outbox_ids),
                          at](SqliteConnection& db) { return write_delivered(db, ids, at); },
                         std::move(done));
+}
+
+void SqliteStore::apply_retention(RetentionPolicy policy, Millis now,
+                                  std::function<void(Result<RetentionOutcome>)> done) {
+  writer_->submit<RetentionOutcome>(
+      [policy, now](SqliteConnection& db) { return write_retention(db, policy, now); },
+      std::move(done));
 }
 
 void SqliteStore::claim_outbox(std::vector<std::string> channels, std::size_t limit, Millis now,

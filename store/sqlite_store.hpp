@@ -39,6 +39,8 @@ class SqliteStore final : public Store {
   void commit_turn(InboundTurn turn, std::function<void(Result<TurnCommitted>)> done) override;
   void mark_delivered(std::vector<std::int64_t> outbox_ids, Millis at,
                       std::function<void(Result<void>)> done) override;
+  void apply_retention(RetentionPolicy policy, Millis now,
+                       std::function<void(Result<RetentionOutcome>)> done) override;
   void claim_outbox(std::vector<std::string> channels, std::size_t limit, Millis now,
                     std::function<void(Result<std::vector<ClaimedOutboxItem>>)> done) override;
   void record_outbox_outcomes(std::vector<OutboxOutcome> outcomes, Millis now,

@@ -138,6 +138,22 @@ struct OutboxCounts {
   std::int64_t dead = 0;
 };
 
+// How long personal data is kept (docs/privacy.md). Ages in milliseconds.
+struct RetentionPolicy {
+  Millis message_text_age = 90LL * 24 * 3600 * 1000;   // message texts and sent replies
+  Millis contact_idle_age = 365LL * 24 * 3600 * 1000;  // reply address after the last message
+  std::size_t batch_rows = 5000;                       // most rows of each kind per run
+};
+
+// Rows deleted (or cleared) by one retention run.
+struct RetentionOutcome {
+  std::int64_t messages = 0;
+  std::int64_t outbox_items = 0;
+  std::int64_t dialog_states = 0;
+  std::int64_t contact_addresses = 0;
+  bool more = false;  // a kind hit batch_rows: run again soon
+};
+
 // Counters the gateway exports on /metrics.
 struct CommitObserver {
   // Called on the writer thread after every batch: number of writes, seconds taken,
@@ -177,6 +193,9 @@ class Store {
   virtual void commit_turn(InboundTurn turn, std::function<void(Result<TurnCommitted>)> done) = 0;
   virtual void mark_delivered(std::vector<std::int64_t> outbox_ids, Millis at,
                               std::function<void(Result<void>)> done) = 0;
+  // Deletes what is past its retention period (see RetentionPolicy), one batch.
+  virtual void apply_retention(RetentionPolicy policy, Millis now,
+                               std::function<void(Result<RetentionOutcome>)> done) = 0;
 
   // The outbox worker's side (see gateway/outbox_worker.hpp). Web chat items are never
   // claimed: only the channels named are.

@@ -1,0 +1,93 @@
+// See retention_worker.hpp.
+#include "gateway/retention_worker.hpp"
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "gateway/log.hpp"
+
+namespace buurtlijn::gateway {
+
+namespace {
+constexpr std::int64_t kDayMillis = 24LL * 3600 * 1000;
+// After start: soon, but not in the middle of the first burst of traffic.
+constexpr std::chrono::milliseconds kFirstRunDelay{2'000};
+// While a run finds more than one batch: a short pause, so others get the writer.
+constexpr std::chrono::milliseconds kMoreDelay{200};
+
+store::Millis now_millis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+store::RetentionPolicy retention_policy(const RetentionConfig& config) {
+  store::RetentionPolicy policy;
+  policy.message_text_age = static_cast<std::int64_t>(config.message_days) * kDayMillis;
+  policy.contact_idle_age = static_cast<std::int64_t>(config.contact_idle_days) * kDayMillis;
+  policy.batch_rows = config.batch_rows;
+  return policy;
+}
+
+RetentionWorker::RetentionWorker(boost::asio::io_context& io, store::Store& store,
+                                 const Config& config, Metrics& metrics)
+    : io_(io),
+      store_(store),
+      policy_(retention_policy(config.retention)),
+      interval_(config.retention.interval),
+      metrics_(metrics),
+      timer_(std::make_shared<boost::asio::steady_timer>(io)) {}
+
+void RetentionWorker::start() {
+  schedule(std::min(kFirstRunDelay, interval_));
+}
+
+void RetentionWorker::stop() {
+  *stopped_ = true;
+  timer_->cancel();
+}
+
+void RetentionWorker::schedule(std::chrono::milliseconds delay) {
+  if (*stopped_) return;
+  timer_->expires_after(delay);
+  timer_->async_wait([this, stopped = stopped_](boost::system::error_code error) {
+    if (error || *stopped) return;
+    run();
+  });
+}
+
+void RetentionWorker::run() {
+  // The callback runs on the writer thread: hop back onto the loop before touching us.
+  store_.apply_retention(
+      policy_, now_millis(),
+      [this, stopped = stopped_](store::Result<store::RetentionOutcome> outcome) {
+        boost::asio::post(io_, [this, stopped, outcome = std::move(outcome)] {
+          if (!*stopped) finished(outcome);
+        });
+      });
+}
+
+void RetentionWorker::finished(const store::Result<store::RetentionOutcome>& outcome) {
+  if (!outcome) {
+    metrics_.count_retention_failure();
+    log::error("retention.failed", {{"reason", outcome.error().message}});
+    schedule(interval_);
+    return;
+  }
+  const store::RetentionOutcome& deleted = *outcome;
+  metrics_.count_retention("messages", deleted.messages);
+  metrics_.count_retention("outbox_items", deleted.outbox_items);
+  metrics_.count_retention("dialog_states", deleted.dialog_states);
+  metrics_.count_retention("contact_addresses", deleted.contact_addresses);
+  if (deleted.messages + deleted.outbox_items + deleted.dialog_states + deleted.contact_addresses >
+      0) {
+    log::info("retention.deleted", {{"messages", deleted.messages},
+                                    {"outbox_items", deleted.outbox_items},
+                                    {"dialog_states", deleted.dialog_states},
+                                    {"contact_addresses", deleted.contact_addresses}});
+  }
+  schedule(deleted.more ? kMoreDelay : interval_);
+}
+
+}  // namespace buurtlijn::gateway

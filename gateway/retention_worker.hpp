@@ -1,0 +1,42 @@
+// Runs the store's retention (store::Store::apply_retention) inside `buurtlijn serve`:
+// once shortly after start, then every `retention.interval`, and again at once while a
+// run reports that a kind had more rows than one batch. Logs the counts (never what was
+// deleted) and counts them in /metrics. A failed run is logged and retried at the next
+// interval. Thread-safety: lives on the server's io_context; stop() from the same loop.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+
+#include "gateway/config.hpp"
+#include "gateway/metrics.hpp"
+#include "store/store.hpp"
+
+namespace buurtlijn::gateway {
+
+class RetentionWorker {
+ public:
+  RetentionWorker(boost::asio::io_context& io, store::Store& store, const Config& config,
+                  Metrics& metrics);
+  void start();
+  void stop();
+
+ private:
+  void schedule(std::chrono::milliseconds delay);
+  void run();
+  void finished(const store::Result<store::RetentionOutcome>& outcome);
+
+  boost::asio::io_context& io_;
+  store::Store& store_;
+  store::RetentionPolicy policy_;
+  std::chrono::milliseconds interval_;
+  Metrics& metrics_;
+  std::shared_ptr<boost::asio::steady_timer> timer_;
+  std::shared_ptr<bool> stopped_ = std::make_shared<bool>(false);
+};
+
+// The store's policy from the configuration.
+store::RetentionPolicy retention_policy(const RetentionConfig& config);
+
+}  // namespace buurtlijn::gateway

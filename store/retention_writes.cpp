@@ -1,0 +1,98 @@
+// See retention_writes.hpp.
+//
+// Rows are found oldest first by id, not by a created_at index: ids grow with time (rows
+// are written at the time they record), so the rows past their period are the ids below
+// the first id that is still young. Finding that boundary reads from the smallest id up
+// to the first young row, which after the first clean-up is the first row.
+#include "store/retention_writes.hpp"
+
+#include <string>
+
+#include "store/sqlite_error.hpp"
+
+namespace buurtlijn::store {
+namespace {
+
+Error with_context(const Error& error, const std::string& context) {
+  return Error{error.code, context + ": " + error.message};
+}
+
+// Runs a statement with :cutoff and :limit (and :now when present) and returns the
+// number of rows it changed.
+Result<std::int64_t> run_delete(SqliteConnection& db, std::string_view sql, Millis cutoff,
+                                std::int64_t limit, const char* what) {
+  auto statement = db.statement(sql);
+  if (!statement) return tl::unexpected(with_context(statement.error(), what));
+  (*statement)->bind(":cutoff", cutoff).bind(":limit", limit);
+  auto done = (*statement)->step();
+  if (!done) return tl::unexpected(with_context(done.error(), what));
+  return db.changes();
+}
+
+// Outbox rows hold the rendered reply text: they go with the message texts, once the
+// item has reached a final state (an item still queued or in flight is left alone).
+constexpr std::string_view kDeleteOutbox = R"sql(
+DELETE FROM outbox WHERE id IN (
+  SELECT id FROM outbox
+  WHERE id < coalesce((SELECT id FROM outbox WHERE created_at >= :cutoff ORDER BY id LIMIT 1),
+                      9223372036854775807)
+    AND status IN ('sent', 'delivered', 'read', 'failed', 'dead')
+  ORDER BY id LIMIT :limit))sql";
+
+constexpr std::string_view kDeleteMessages = R"sql(
+DELETE FROM messages WHERE id IN (
+  SELECT m.id FROM messages m
+  WHERE m.id < coalesce((SELECT id FROM messages WHERE created_at >= :cutoff ORDER BY id LIMIT 1),
+                        9223372036854775807)
+    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id)
+  ORDER BY m.id LIMIT :limit))sql";
+
+// The raw phone number or chat id of a person who has not written for the period: kept
+// only to reply, so it goes; a returning person is recognised again by the pseudonym and
+// the address comes back with their next message. A subject with a broadcast
+// subscription keeps it while subscribed (checked when subscribers exist).
+constexpr std::string_view kDeleteContacts = R"sql(
+DELETE FROM contact_addresses WHERE subject_id IN (
+  SELECT a.subject_id FROM contact_addresses a
+  JOIN conversations c ON c.subject_id = a.subject_id
+  WHERE coalesce(c.last_inbound_at, c.updated_at) < :cutoff
+    AND NOT EXISTS (SELECT 1 FROM outbox o
+                    WHERE (o.subject_id = a.subject_id OR o.conversation_id = c.id)
+                      AND o.status IN ('queued', 'inflight'))
+  LIMIT :limit))sql";
+
+// What a conversation was in the middle of (a half-filled form may hold what the person
+// typed) is forgotten with the texts.
+constexpr std::string_view kResetDialogState = R"sql(
+UPDATE conversations SET dialog_state = '', version = version + 1
+WHERE id IN (SELECT id FROM conversations
+             WHERE dialog_state != '' AND coalesce(last_inbound_at, updated_at) < :cutoff
+             LIMIT :limit))sql";
+
+}  // namespace
+
+Result<RetentionOutcome> write_retention(SqliteConnection& db, const RetentionPolicy& policy,
+                                         Millis now) {
+  RetentionOutcome outcome;
+  const auto limit = static_cast<std::int64_t>(policy.batch_rows);
+  const Millis text_cutoff = now - policy.message_text_age;
+  const Millis contact_cutoff = now - policy.contact_idle_age;
+
+  auto outbox = run_delete(db, kDeleteOutbox, text_cutoff, limit, "retention: outbox");
+  if (!outbox) return tl::unexpected(outbox.error());
+  auto messages = run_delete(db, kDeleteMessages, text_cutoff, limit, "retention: messages");
+  if (!messages) return tl::unexpected(messages.error());
+  auto states = run_delete(db, kResetDialogState, text_cutoff, limit, "retention: dialog state");
+  if (!states) return tl::unexpected(states.error());
+  auto contacts = run_delete(db, kDeleteContacts, contact_cutoff, limit, "retention: contacts");
+  if (!contacts) return tl::unexpected(contacts.error());
+
+  outcome.outbox_items = *outbox;
+  outcome.messages = *messages;
+  outcome.dialog_states = *states;
+  outcome.contact_addresses = *contacts;
+  outcome.more = *outbox == limit || *messages == limit || *states == limit || *contacts == limit;
+  return outcome;
+}
+
+}  // namespace buurtlijn::store
