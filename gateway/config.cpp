@@ -257,6 +257,12 @@ const std::map<std::string, Section>& sections() {
               return {};
             })},
            {"requests", flag([](Config& c, bool v) { c.log.requests = v; })},
+           {"directory", text([](Config& c, const std::string& v, const std::string&) -> Outcome {
+              c.log.directory = v;
+              return {};
+            })},
+           {"retention_days",
+            number(1, 3650, [](Config& c, auto v) { c.log.retention_days = unsigned(v); })},
        }},
   };
   return table;

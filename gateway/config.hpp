@@ -56,8 +56,10 @@ struct ContentConfig {
 };
 
 struct LogConfig {
-  std::string level = "info";  // debug, info, warn, error
-  bool requests = true;        // one line per HTTP request (route, status, time)
+  std::string level = "info";    // debug, info, warn, error
+  bool requests = true;          // one line per HTTP request (route, status, time)
+  std::string directory;         // empty: stdout; else one file per UTC day in it
+  unsigned retention_days = 14;  // daily files older than this are deleted
 };
 
 // Per-channel sending limits and retry rules (the outbox). A channel is switched on by

@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "gateway/log.hpp"
+
 namespace buurtlijn::gateway {
 namespace {
 std::string number(double value) {
@@ -192,6 +194,9 @@ void Metrics::render_outbox(std::string& out) const {
   header(out, "buurtlijn_retention_failures_total", "counter",
          "Retention runs that failed (retried at the next interval).");
   sample(out, "buurtlijn_retention_failures_total", "", static_cast<double>(retention_failures_));
+  header(out, "buurtlijn_log_write_failures_total", "counter",
+         "Log lines that could not be written (for example on a full disk).");
+  sample(out, "buurtlijn_log_write_failures_total", "", static_cast<double>(log::write_failures()));
 }
 
 }  // namespace buurtlijn::gateway

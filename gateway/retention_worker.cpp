@@ -36,6 +36,8 @@ RetentionWorker::RetentionWorker(boost::asio::io_context& io, store::Store& stor
       store_(store),
       policy_(retention_policy(config.retention)),
       interval_(config.retention.interval),
+      log_directory_(config.log.directory),
+      log_retention_days_(config.log.retention_days),
       metrics_(metrics),
       timer_(std::make_shared<boost::asio::steady_timer>(io)) {}
 
@@ -74,6 +76,11 @@ void RetentionWorker::finished(const store::Result<store::RetentionOutcome>& out
     log::error("retention.failed", {{"reason", outcome.error().message}});
     schedule(interval_);
     return;
+  }
+  if (!log_directory_.empty()) {
+    const std::size_t files =
+        log::prune_files(log_directory_, log_retention_days_, std::chrono::system_clock::now());
+    metrics_.count_retention("log_files", static_cast<std::int64_t>(files));
   }
   const store::RetentionOutcome& deleted = *outcome;
   metrics_.count_retention("messages", deleted.messages);

@@ -1,4 +1,5 @@
-// Runs the store's retention (store::Store::apply_retention) inside `buurtlijn serve`:
+// Runs the store's retention (store::Store::apply_retention) inside `buurtlijn serve`,
+// and deletes daily log files past log.retention_days when logs go to a directory:
 // once shortly after start, then every `retention.interval`, and again at once while a
 // run reports that a kind had more rows than one batch. Logs the counts (never what was
 // deleted) and counts them in /metrics. A failed run is logged and retried at the next
@@ -31,6 +32,8 @@ class RetentionWorker {
   store::Store& store_;
   store::RetentionPolicy policy_;
   std::chrono::milliseconds interval_;
+  std::string log_directory_;  // daily log files to prune; empty when logging to stdout
+  unsigned log_retention_days_;
   Metrics& metrics_;
   std::shared_ptr<boost::asio::steady_timer> timer_;
   std::shared_ptr<bool> stopped_ = std::make_shared<bool>(false);

@@ -61,6 +61,7 @@ void drain_then_stop(App& app, asio::io_context& io,
 
 int run_server(Config config) {
   if (auto level = log::parse_level(config.log.level)) log::set_level(*level);
+  if (!config.log.directory.empty()) log::set_directory(config.log.directory);
 
   std::error_code dir_error;
   std::filesystem::create_directories(config.store.data_dir, dir_error);
