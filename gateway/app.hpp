@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 
+#include "dialogs/notification_catalog.hpp"
 #include "gateway/config.hpp"
 #include "gateway/connection_registry.hpp"
 #include "gateway/content_holder.hpp"
@@ -39,6 +40,8 @@ struct App {
   std::atomic<bool> stopping{false};
   // Wakes the outbox worker after replies were committed (set in server.cpp).
   std::function<void()> wake_outbox;
+  // Subscription keywords and notification templates (locales/notifications/).
+  std::shared_ptr<const dialogs::NotificationCatalog> notifications;
 };
 
 }  // namespace buurtlijn::gateway
