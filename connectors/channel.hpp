@@ -105,11 +105,11 @@ struct OutboundMessage {
   std::string reference;        // our id (the outbox item), echoed in delivery reports
   // WhatsApp: send this approved template instead of the text (outside the 24-hour
   // window); the text stays as what the person would have read.
-  std::string template_name;
-  std::string template_language;  // WhatsApp's code, e.g. "en_US", "ro"
-  std::vector<std::string> template_parameters;  // body parameters in order
+  std::string template_name{};
+  std::string template_language{};  // WhatsApp's code, e.g. "en_US", "ro"
+  std::vector<std::string> template_parameters{};  // body parameters in order
   // Telegram: answer this callback query (answerCallbackQuery) instead of sending text.
-  std::string callback_query_id;
+  std::string callback_query_id{};
 };
 
 struct HttpCall {
