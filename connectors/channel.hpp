@@ -106,7 +106,7 @@ struct OutboundMessage {
   // WhatsApp: send this approved template instead of the text (outside the 24-hour
   // window); the text stays as what the person would have read.
   std::string template_name{};
-  std::string template_language{};  // WhatsApp's code, e.g. "en_US", "ro"
+  std::string template_language{};                 // WhatsApp's code, e.g. "en_US", "ro"
   std::vector<std::string> template_parameters{};  // body parameters in order
   // Telegram: answer this callback query (answerCallbackQuery) instead of sending text.
   std::string callback_query_id{};

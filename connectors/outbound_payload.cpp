@@ -35,7 +35,8 @@ std::string encode_outbound_payload(const OutboundMessage& message) {
   if (!message.list_button.empty()) payload["list_button"] = message.list_button;
   if (!message.template_name.empty()) {
     json::array parameters;
-    for (const std::string& parameter : message.template_parameters) parameters.push_back(json::string(parameter));
+    for (const std::string& parameter : message.template_parameters)
+      parameters.push_back(json::string(parameter));
     payload["template"] = json::object{{"name", message.template_name},
                                        {"language", message.template_language},
                                        {"parameters", std::move(parameters)}};

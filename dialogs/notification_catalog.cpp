@@ -62,8 +62,8 @@ using Problems = std::vector<ContentProblem>;
 
 void problem(Problems& problems, std::string_view file, std::string_view key,
              std::string_view language, std::string what) {
-  problems.push_back(ContentProblem{std::string(file), {}, std::string(key), std::string(language),
-                                    std::move(what)});
+  problems.push_back(ContentProblem{
+      std::string(file), {}, std::string(key), std::string(language), std::move(what)});
 }
 
 void read_texts(const YAML::Node& node, std::string_view section, std::string_view file,
@@ -102,15 +102,16 @@ void read_texts(const YAML::Node& node, std::string_view section, std::string_vi
       problem(problems, file, full_key, code, "MessageFormat: " + compiled.error());
       continue;
     }
-    out[key] = Text{pattern, std::shared_ptr<const icu::MessageFormat>(std::move(compiled->prototype)),
-                    std::move(compiled->arguments)};
+    out[key] =
+        Text{pattern, std::shared_ptr<const icu::MessageFormat>(std::move(compiled->prototype)),
+             std::move(compiled->arguments)};
   }
 }
 
-tl::expected<LocalizedText, std::string> format(const NotificationCatalog::Impl& impl,
-                                                const NotificationCatalog::Impl::Language& language,
-                                                const Text& text, std::string_view requested,
-                                                const std::map<std::string, std::string, std::less<>>& args) {
+tl::expected<LocalizedText, std::string> format(
+    const NotificationCatalog::Impl& impl, const NotificationCatalog::Impl::Language& language,
+    const Text& text, std::string_view requested,
+    const std::map<std::string, std::string, std::less<>>& args) {
   std::vector<icu::UnicodeString> names;
   std::vector<icu::Formattable> values;
   for (const std::string& name : text.arguments) {
@@ -127,7 +128,8 @@ tl::expected<LocalizedText, std::string> format(const NotificationCatalog::Impl&
 
 }  // namespace
 
-NotificationCatalog::NotificationCatalog(std::unique_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+NotificationCatalog::NotificationCatalog(std::unique_ptr<const Impl> impl)
+    : impl_(std::move(impl)) {}
 NotificationCatalog::~NotificationCatalog() = default;
 
 bool NotificationCatalog::has_language(std::string_view code) const {
@@ -139,8 +141,8 @@ bool NotificationCatalog::right_to_left(std::string_view code) const {
   return language != nullptr && language->right_to_left;
 }
 
-std::vector<std::string> NotificationCatalog::fallback_chain(std::string_view language,
-                                                             std::string_view second_language) const {
+std::vector<std::string> NotificationCatalog::fallback_chain(
+    std::string_view language, std::string_view second_language) const {
   std::vector<std::string> chain;
   for (std::string_view code :
        {language, second_language, std::string_view("en"), std::string_view("nl")}) {
@@ -157,7 +159,8 @@ std::vector<std::string> NotificationCatalog::template_keys() const {
   return keys;
 }
 
-const std::vector<std::string>* NotificationCatalog::template_arguments(std::string_view key) const {
+const std::vector<std::string>* NotificationCatalog::template_arguments(
+    std::string_view key) const {
   const auto found = impl_->template_arguments.find(key);
   return found == impl_->template_arguments.end() ? nullptr : &found->second;
 }
@@ -297,7 +300,8 @@ tl::expected<std::shared_ptr<const NotificationCatalog>, ContentError> parse_not
           problem(problems, file, "templates." + key, language.code, "missing text");
         } else if (found->second.arguments != arguments) {
           std::string expected;
-          for (const std::string& a : arguments) expected += (expected.empty() ? "{" : ", {") + a + "}";
+          for (const std::string& a : arguments)
+            expected += (expected.empty() ? "{" : ", {") + a + "}";
           problem(problems, file, "templates." + key, language.code,
                   "placeholders differ from nl (expected " + expected + ")");
         }

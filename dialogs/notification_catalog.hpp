@@ -53,9 +53,8 @@ class NotificationCatalog {
   // not needed: pass the key) in the first language of the fallback chain that has it,
   // formatted with string `arguments` (isolated in right-to-left text). Fails with a
   // reason when no language has it or an argument is missing.
-  tl::expected<LocalizedText, std::string> render_message(std::string_view id,
-                                                          std::string_view language,
-                                                          std::string_view second_language = {}) const;
+  tl::expected<LocalizedText, std::string> render_message(
+      std::string_view id, std::string_view language, std::string_view second_language = {}) const;
   tl::expected<LocalizedText, std::string> render_template(
       std::string_view key, std::string_view language, std::string_view second_language,
       const std::map<std::string, std::string, std::less<>>& arguments) const;

@@ -143,8 +143,8 @@ int api_key_command(const std::vector<std::string>& args) {
                 << "' created. It is shown only now: store it in a secret manager.\n";
     }
   } else if (args[0] == "revoke") {
-    auto revoked = wait_for<bool>(
-        [&](auto done) { db.revoke_api_key(name, now_millis(), std::move(done)); });
+    auto revoked =
+        wait_for<bool>([&](auto done) { db.revoke_api_key(name, now_millis(), std::move(done)); });
     if (!revoked) {
       std::cerr << "buurtlijn api-key revoke: " << revoked.error().message << "\n";
       status = 1;

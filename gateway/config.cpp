@@ -116,7 +116,6 @@ FieldReader rate(Setter set) {
   };
 }
 
-
 // notifications.whatsapp_templates: {key: {name: .., languages: {nl: nl, ..}, parameters: [..]}}
 Outcome read_whatsapp_templates(const YAML::Node& node, const std::string& key, Config& c) {
   if (!node.IsMap()) return refuse(key, "must be a mapping of template keys");
@@ -124,7 +123,8 @@ Outcome read_whatsapp_templates(const YAML::Node& node, const std::string& key, 
   for (const auto& entry : node) {
     const std::string template_key = key + "." + entry.first.as<std::string>();
     const YAML::Node& item = entry.second;
-    if (!item.IsMap()) return refuse(template_key, "must be a mapping with name, languages, parameters");
+    if (!item.IsMap())
+      return refuse(template_key, "must be a mapping with name, languages, parameters");
     WhatsappTemplate mapped;
     for (const auto& field : item) {
       const std::string name = field.first.as<std::string>();
@@ -141,7 +141,8 @@ Outcome read_whatsapp_templates(const YAML::Node& node, const std::string& key, 
           mapped.languages[language.first.as<std::string>()] = *code;
         }
       } else if (name == "parameters") {
-        if (!field.second.IsSequence()) return refuse(field_key, "must be a list of parameter names");
+        if (!field.second.IsSequence())
+          return refuse(field_key, "must be a list of parameter names");
         for (std::size_t i = 0; i < field.second.size(); ++i) {
           auto parameter = scalar(field.second[i], field_key + "[" + std::to_string(i) + "]");
           if (!parameter) return tl::unexpected(parameter.error());
@@ -152,7 +153,8 @@ Outcome read_whatsapp_templates(const YAML::Node& node, const std::string& key, 
       }
     }
     if (mapped.name.empty()) return refuse(template_key + ".name", "is required");
-    if (mapped.languages.empty()) return refuse(template_key + ".languages", "needs at least one language");
+    if (mapped.languages.empty())
+      return refuse(template_key + ".languages", "needs at least one language");
     c.notifications.whatsapp_templates[entry.first.as<std::string>()] = std::move(mapped);
   }
   return {};

@@ -14,9 +14,9 @@
 
 #include "dialogs/classify.hpp"
 #include "dialogs/content_check.hpp"
+#include "dialogs/notification_catalog.hpp"
 #include "gateway/config.hpp"
 #include "gateway/content_holder.hpp"
-#include "dialogs/notification_catalog.hpp"
 #include "locales/embedded.hpp"
 #include "locales/embedded_notifications.hpp"
 

@@ -52,9 +52,9 @@ std::optional<std::int64_t> authorize(App& app, const Request& request) {
 }
 
 Response unauthorized(unsigned version) {
-  Response response = json_error(http::status::unauthorized, "unauthorized",
-                                 "a valid API key is required (Authorization: Bearer <key>)",
-                                 version);
+  Response response =
+      json_error(http::status::unauthorized, "unauthorized",
+                 "a valid API key is required (Authorization: Bearer <key>)", version);
   response.set(http::field::www_authenticate, "Bearer");
   return response;
 }
@@ -75,9 +75,9 @@ tl::expected<BuiltBatch, RequestProblem> build_notification_batch(
   // channel, language, second language, template or not -> payload indexes
   std::map<std::string, std::vector<std::size_t>, std::less<>> cache;
   for (const store::NotificationRecipient& recipient : recipients) {
-    const bool outside_window = recipient.channel == "whatsapp" &&
-                                (recipient.last_inbound_at == 0 ||
-                                 now - recipient.last_inbound_at > kWhatsappWindow);
+    const bool outside_window =
+        recipient.channel == "whatsapp" &&
+        (recipient.last_inbound_at == 0 || now - recipient.last_inbound_at > kWhatsappWindow);
     if (outside_window && mapped == nullptr) {
       ++built.skipped;
       continue;
@@ -196,11 +196,11 @@ boost::asio::awaitable<Response> handle_create_notification(App& app, const Requ
                                      {"recipients", queued->recipients},
                                      {"skipped", static_cast<std::int64_t>(skipped)}});
   if (app.wake_outbox) app.wake_outbox();
-  co_return json_response(http::status::accepted,
-                          json::serialize(json::object{{"id", queued->id},
-                                                       {"recipients", queued->recipients},
-                                                       {"skipped", skipped}}),
-                          version);
+  co_return json_response(
+      http::status::accepted,
+      json::serialize(json::object{
+          {"id", queued->id}, {"recipients", queued->recipients}, {"skipped", skipped}}),
+      version);
 }
 
 Response handle_notification_status(App& app, const Request& request, std::string_view id_text) {

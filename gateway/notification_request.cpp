@@ -111,9 +111,9 @@ tl::expected<NotificationRequest, RequestProblem> parse_notification_request(
       request.target.area = value;
     } else if (name == "channel") {
       if (value == "sms") value = "kannel";
-      if (!value.empty() && std::find(std::begin(kNotificationChannels),
-                                      std::end(kNotificationChannels),
-                                      value) == std::end(kNotificationChannels)) {
+      if (!value.empty() &&
+          std::find(std::begin(kNotificationChannels), std::end(kNotificationChannels), value) ==
+              std::end(kNotificationChannels)) {
         return problem("invalid_segment", "unknown channel \"" + value + "\"");
       }
       request.target.channel = value;
@@ -124,13 +124,12 @@ tl::expected<NotificationRequest, RequestProblem> parse_notification_request(
   const store::NotificationTarget& t = request.target;
   if (t.language.empty() && t.area.empty() && t.channel.empty() && t.topic.empty()) {
     // Everybody at once is never an accident we want to make easy.
-    return problem("empty_segment",
-                   "the segment names nothing: give at least one of language, area, channel, topic");
+    return problem(
+        "empty_segment",
+        "the segment names nothing: give at least one of language, area, channel, topic");
   }
-  request.target_json = json::serialize(json::object{{"language", t.language},
-                                                     {"area", t.area},
-                                                     {"channel", t.channel},
-                                                     {"topic", t.topic}});
+  request.target_json = json::serialize(json::object{
+      {"language", t.language}, {"area", t.area}, {"channel", t.channel}, {"topic", t.topic}});
   return request;
 }
 

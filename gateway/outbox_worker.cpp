@@ -304,7 +304,8 @@ void OutboxWorker::Loop::on_answer(Channel& channel, const store::ClaimedOutboxI
         store_.record_opt_out_of_outbox_item(
             item.id, "blocked", wall_millis(), [id = item.id](store::Result<bool> result) {
               if (!result) {
-                log::error("outbox.opt_out_failed", {{"id", id}, {"reason", result.error().message}});
+                log::error("outbox.opt_out_failed",
+                           {{"id", id}, {"reason", result.error().message}});
               }
             });
       }

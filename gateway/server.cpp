@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "gateway/app.hpp"
-#include "gateway/notification_api.hpp"
 #include "gateway/listener.hpp"
 #include "gateway/log.hpp"
+#include "gateway/notification_api.hpp"
 #include "gateway/outbox_worker.hpp"
 
 namespace buurtlijn::gateway {

@@ -14,7 +14,8 @@ std::string primary_subtag(std::string_view tag) {
 }
 
 std::optional<dialogs::Reply> reply_for(const dialogs::NotificationCatalog& catalog,
-                                        std::string_view id, const dialogs::ConversationState& state) {
+                                        std::string_view id,
+                                        const dialogs::ConversationState& state) {
   auto text = catalog.render_message(id, state.language, state.second_language);
   if (!text) return std::nullopt;
   dialogs::Reply reply;

@@ -216,7 +216,8 @@ boost::asio::awaitable<Response> handle_webhook(App& app, const Request& request
         co_return json_error(http::status::service_unavailable, "unavailable",
                              "the opt-out could not be stored; retry later", version);
       }
-      if (*recorded) log::info("subscriber.opted_out", {{"channel", channel.name}, {"how", opt_out->how}});
+      if (*recorded)
+        log::info("subscriber.opted_out", {{"channel", channel.name}, {"how", opt_out->how}});
     }
   }
   if (app.wake_outbox) app.wake_outbox();

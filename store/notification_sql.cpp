@@ -18,7 +18,11 @@ Result<void> record_event(SqliteConnection& db, std::int64_t subject_id, const s
       "INSERT INTO subscription_events (subject_id, state, how, at)"
       " VALUES (:subject_id, :state, :how, :at)");
   if (!insert) return tl::unexpected(insert.error());
-  (*insert)->bind(":subject_id", subject_id).bind(":state", state).bind(":how", how).bind(":at", at);
+  (*insert)
+      ->bind(":subject_id", subject_id)
+      .bind(":state", state)
+      .bind(":how", how)
+      .bind(":at", at);
   if (auto ok = (*insert)->run(); !ok) {
     return tl::unexpected(with_context(ok.error(), "record subscription event"));
   }
@@ -55,8 +59,8 @@ Result<std::optional<SubscriberRecord>> read_subscriber(SqliteConnection& db,
     record.opted_out_at = s.column_int64(9);
     record.opted_out_how = s.column_text(10);
   }
-  auto topics = db.statement(
-      "SELECT topic FROM subscriber_topics WHERE subscriber_id = :id ORDER BY topic");
+  auto topics =
+      db.statement("SELECT topic FROM subscriber_topics WHERE subscriber_id = :id ORDER BY topic");
   if (!topics) return tl::unexpected(topics.error());
   (*topics)->bind(":id", record.id);
   for (;;) {
@@ -147,7 +151,11 @@ Result<bool> opt_out_subject(SqliteConnection& db, std::int64_t subject_id,
     VALUES (:subject_id, :channel, 'stopped', :at, :how, :at, :at)
     ON CONFLICT (subject_id) DO NOTHING)sql");
   if (!insert) return tl::unexpected(insert.error());
-  (*insert)->bind(":subject_id", subject_id).bind(":channel", channel).bind(":at", at).bind(":how", how);
+  (*insert)
+      ->bind(":subject_id", subject_id)
+      .bind(":channel", channel)
+      .bind(":at", at)
+      .bind(":how", how);
   if (auto ok = (*insert)->run(); !ok) {
     return tl::unexpected(with_context(ok.error(), "record opt out"));
   }
@@ -196,8 +204,8 @@ Result<bool> write_opt_out_of_outbox_item(SqliteConnection& db, std::int64_t out
 
 Result<std::int64_t> write_create_api_key(SqliteConnection& db, const std::string& name,
                                           const std::string& key_hash, Millis at) {
-  auto insert = db.statement(
-      "INSERT INTO api_keys (name, key_hash, created_at) VALUES (:name, :hash, :at)");
+  auto insert =
+      db.statement("INSERT INTO api_keys (name, key_hash, created_at) VALUES (:name, :hash, :at)");
   if (!insert) return tl::unexpected(insert.error());
   (*insert)->bind(":name", name).bind(":hash", key_hash).bind(":at", at);
   if (auto ok = (*insert)->run(); !ok) {
@@ -283,7 +291,10 @@ Result<NotificationQueued> write_queue_notification(SqliteConnection& db,
     } else {
       (*insert)->bind_null(":api_key_id");
     }
-    (*insert)->bind(":template", batch.template_key).bind(":target", batch.target_json).bind(":at", batch.at);
+    (*insert)
+        ->bind(":template", batch.template_key)
+        .bind(":target", batch.target_json)
+        .bind(":at", batch.at);
     if (auto ok = (*insert)->run(); !ok) {
       return tl::unexpected(with_context(ok.error(), "insert notification"));
     }
@@ -361,8 +372,8 @@ Result<std::optional<NotificationCounts>> read_notification_counts(SqliteConnect
   }
   counts.by_state.assign(by_state.begin(), by_state.end());
   for (auto& [channel, states] : by_channel) {
-    counts.by_channel.emplace_back(channel, std::vector<std::pair<std::string, std::int64_t>>(
-                                                states.begin(), states.end()));
+    counts.by_channel.emplace_back(
+        channel, std::vector<std::pair<std::string, std::int64_t>>(states.begin(), states.end()));
   }
   return std::optional<NotificationCounts>{std::move(counts)};
 }

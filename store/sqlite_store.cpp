@@ -220,15 +220,13 @@ Result<std::optional<SubscriberRecord>> SqliteStore::find_subscriber(
 
 void SqliteStore::record_opt_out(std::string subject_pseudonym, std::string how, Millis at,
                                  std::function<void(Result<bool>)> done) {
-  writer_->submit<bool>(
-      [pseudonym = std::move(subject_pseudonym), how = std::move(how), at](SqliteConnection& db) {
-        return write_opt_out(db, pseudonym, how, at);
-      },
-      std::move(done));
+  writer_->submit<bool>([pseudonym = std::move(subject_pseudonym), how = std::move(how), at](
+                            SqliteConnection& db) { return write_opt_out(db, pseudonym, how, at); },
+                        std::move(done));
 }
 
-void SqliteStore::record_opt_out_of_outbox_item(std::int64_t outbox_id, std::string how,
-                                                Millis at, std::function<void(Result<bool>)> done) {
+void SqliteStore::record_opt_out_of_outbox_item(std::int64_t outbox_id, std::string how, Millis at,
+                                                std::function<void(Result<bool>)> done) {
   writer_->submit<bool>(
       [outbox_id, how = std::move(how), at](SqliteConnection& db) {
         return write_opt_out_of_outbox_item(db, outbox_id, how, at);
@@ -247,11 +245,9 @@ void SqliteStore::create_api_key(std::string name, std::string key_hash, Millis 
 
 void SqliteStore::revoke_api_key(std::string name, Millis at,
                                  std::function<void(Result<bool>)> done) {
-  writer_->submit<bool>(
-      [name = std::move(name), at](SqliteConnection& db) {
-        return write_revoke_api_key(db, name, at);
-      },
-      std::move(done));
+  writer_->submit<bool>([name = std::move(name),
+                         at](SqliteConnection& db) { return write_revoke_api_key(db, name, at); },
+                        std::move(done));
 }
 
 Result<std::vector<ApiKeyRecord>> SqliteStore::api_keys() {

@@ -60,9 +60,9 @@ struct OutboundReply {
 
 // A change of a subject's subscription, committed with the turn that asked for it.
 struct SubscriptionChange {
-  std::string state;            // pending, active, stopped
-  std::string how;              // keyword, keyword_start, yes, declined, telegram_stop, blocked, ...
-  std::string language;         // the subscriber's language from now on
+  std::string state;     // pending, active, stopped
+  std::string how;       // keyword, keyword_start, yes, declined, telegram_stop, blocked, ...
+  std::string language;  // the subscriber's language from now on
   std::string second_language;  // may be empty
 };
 

@@ -234,9 +234,9 @@ bool fits(const std::vector<Choice>& choices, std::size_t max_count, std::size_t
 
 HttpCall render(const OutboundMessage& message, const Settings& settings) {
   if (!message.template_name.empty()) {
-    HttpCall call = render_template(message.address, message.template_name,
-                                    message.template_language, message.template_parameters,
-                                    settings);
+    HttpCall call =
+        render_template(message.address, message.template_name, message.template_language,
+                        message.template_parameters, settings);
     if (!message.reference.empty()) {
       json::value parsed = json::parse(call.body);
       parsed.as_object()["biz_opaque_callback_data"] = message.reference;

@@ -98,7 +98,8 @@ std::string whatsapp_message(const std::string& from, const std::string& id, jso
   return whatsapp_envelope(json::object{
       {"messaging_product", "whatsapp"},
       {"metadata", metadata},
-      {"contacts", json::array{json::object{{"profile", json::object{{"name", "I"}}}, {"wa_id", from}}}},
+      {"contacts",
+       json::array{json::object{{"profile", json::object{{"name", "I"}}}, {"wa_id", from}}}},
       {"messages", json::array{message}}});
 }
 
@@ -122,8 +123,9 @@ std::string whatsapp_status(const std::string& reference, const std::string& sta
 }
 
 HttpResult post_whatsapp(std::uint16_t port, const std::string& body) {
-  return http_request(port, http::verb::post, "/webhooks/whatsapp", body,
-                      {{"X-Hub-Signature-256", signature(body)}, {"Content-Type", "application/json"}});
+  return http_request(
+      port, http::verb::post, "/webhooks/whatsapp", body,
+      {{"X-Hub-Signature-256", signature(body)}, {"Content-Type", "application/json"}});
 }
 
 HttpResult post_telegram(std::uint16_t port, const std::string& update) {
@@ -135,16 +137,19 @@ std::string telegram_text(int update_id, const std::string& chat, const std::str
                           const std::string& language = "uk") {
   return json::serialize(json::object{
       {"update_id", update_id},
-      {"message", json::object{{"message_id", update_id},
-                               {"from", json::object{{"id", std::stoll(chat)},
-                                                     {"first_name", "O"},
-                                                     {"language_code", language}}},
-                               {"chat", json::object{{"id", std::stoll(chat)}, {"type", "private"}}},
-                               {"date", 1764282200},
-                               {"text", text}}}});
+      {"message",
+       json::object{{"message_id", update_id},
+                    {"from", json::object{{"id", std::stoll(chat)},
+                                          {"first_name", "O"},
+                                          {"language_code", language}}},
+                    {"chat", json::object{{"id", std::stoll(chat)}, {"type", "private"}}},
+                    {"date", 1764282200},
+                    {"text", text}}}});
 }
 
-long long rows(const TempDir& dir, const std::string& sql) { return count_rows(dir.path(), sql); }
+long long rows(const TempDir& dir, const std::string& sql) {
+  return count_rows(dir.path(), sql);
+}
 
 bool wait_rows(const TempDir& dir, const std::string& sql, long long expected,
                std::chrono::seconds timeout = std::chrono::seconds(20)) {
@@ -294,7 +299,8 @@ const std::string kOfficeHours =
 
 }  // namespace
 
-TEST_CASE("WhatsApp: news + DA subscribes, STOP stops, START restarts, each confirmed in Romanian") {
+TEST_CASE(
+    "WhatsApp: news + DA subscribes, STOP stops, START restarts, each confirmed in Romanian") {
   TempDir dir;
   FakeProvider fake;
   FakeProvider sms;
@@ -311,32 +317,39 @@ TEST_CASE("WhatsApp: news + DA subscribes, STOP stops, START restarts, each conf
   CHECK(question.find("Vreți să primiți știri") != std::string::npos);
   CHECK(rows(dir, "SELECT count(*) FROM subscribers WHERE state = 'pending'") == 1);
   CHECK(say("wamid.N2", "Da", 2).find("De acum primiți știri") != std::string::npos);
-  CHECK(rows(dir, "SELECT count(*) FROM subscribers WHERE state = 'active' AND language = 'ro' "
-                  "AND opted_in_how = 'yes' AND opted_in_at > 0") == 1);
+  CHECK(rows(dir,
+             "SELECT count(*) FROM subscribers WHERE state = 'active' AND language = 'ro' "
+             "AND opted_in_how = 'yes' AND opted_in_at > 0") == 1);
   CHECK(say("wamid.N3", "STOP", 3).find("Nu mai primiți știri") != std::string::npos);
-  CHECK(rows(dir, "SELECT count(*) FROM subscribers WHERE state = 'stopped' AND "
-                  "opted_out_how = 'keyword' AND opted_out_at > 0") == 1);
+  CHECK(rows(dir,
+             "SELECT count(*) FROM subscribers WHERE state = 'stopped' AND "
+             "opted_out_how = 'keyword' AND opted_out_at > 0") == 1);
   CHECK(say("wamid.N4", "Start", 4).find("Bine ați revenit") != std::string::npos);
   CHECK(rows(dir, "SELECT count(*) FROM subscribers WHERE state = 'active'") == 1);
   CHECK(rows(dir, "SELECT count(*) FROM subscription_events") == 4);
 
   // A voice note gets "please type" in the conversation's language.
-  const std::string voice = whatsapp_message(
-      ioana, "wamid.V1",
-      json::object{{"type", "audio"},
-                   {"audio", json::object{{"id", "1234"}, {"mime_type", "audio/ogg; codecs=opus"},
-                                          {"voice", true}}}});
+  const std::string voice =
+      whatsapp_message(ioana, "wamid.V1",
+                       json::object{{"type", "audio"},
+                                    {"audio", json::object{{"id", "1234"},
+                                                           {"mime_type", "audio/ogg; codecs=opus"},
+                                                           {"voice", true}}}});
   REQUIRE(post_whatsapp(server.port(), voice).status == 200);
   REQUIRE(wait_request_count_to(fake, ioana, 5));
   CHECK(requests_to(fake, ioana).at(4).text ==
         "Ne pare rău, nu pot asculta mesaje vocale. Vă rugăm să scrieți întrebarea.");
 
   // WhatsApp's "stopped marketing messages" error on a status: an opt-out, no confirmation.
-  REQUIRE(wait_rows(dir, "SELECT count(*) FROM outbox WHERE status = 'queued' OR status = 'inflight'", 0));
+  REQUIRE(wait_rows(
+      dir, "SELECT count(*) FROM outbox WHERE status = 'queued' OR status = 'inflight'", 0));
   const std::string reference = requests_to(fake, ioana).at(4).reference;
-  REQUIRE(post_whatsapp(server.port(), whatsapp_status(reference, "failed", ioana, 131050)).status == 200);
-  CHECK(rows(dir, "SELECT count(*) FROM subscribers WHERE state = 'stopped' AND "
-                  "opted_out_how = 'whatsapp_131050'") == 1);
+  REQUIRE(
+      post_whatsapp(server.port(), whatsapp_status(reference, "failed", ioana, 131050)).status ==
+      200);
+  CHECK(rows(dir,
+             "SELECT count(*) FROM subscribers WHERE state = 'stopped' AND "
+             "opted_out_how = 'whatsapp_131050'") == 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(requests_to(fake, ioana).size() == 5);
   CHECK(server.stop(SIGTERM) == 0);
@@ -369,12 +382,14 @@ TEST_CASE("Telegram: /stop, стоп, START, a blocked bot, voice notes and answ
   // A voice note: "please type" in Ukrainian.
   const std::string voice = json::serialize(json::object{
       {"update_id", ++update},
-      {"message", json::object{{"message_id", 99},
-                               {"from", json::object{{"id", 5512345678LL}, {"language_code", "uk"}}},
-                               {"chat", json::object{{"id", 5512345678LL}, {"type", "private"}}},
-                               {"date", 1764282200},
-                               {"voice", json::object{{"file_id", "AwACAgQ"}, {"duration", 3},
-                                                      {"mime_type", "audio/ogg"}}}}}});
+      {"message",
+       json::object{
+           {"message_id", 99},
+           {"from", json::object{{"id", 5512345678LL}, {"language_code", "uk"}}},
+           {"chat", json::object{{"id", 5512345678LL}, {"type", "private"}}},
+           {"date", 1764282200},
+           {"voice",
+            json::object{{"file_id", "AwACAgQ"}, {"duration", 3}, {"mime_type", "audio/ogg"}}}}}});
   REQUIRE(post_telegram(server.port(), voice).status == 200);
   REQUIRE(wait_request_count_to(fake, chat, 7));
   CHECK(requests_to(fake, chat).at(6).text.find("напишіть своє запитання") != std::string::npos);
@@ -404,18 +419,19 @@ TEST_CASE("Telegram: /stop, стоп, START, a blocked bot, voice notes and answ
   CHECK(rows(dir, "SELECT count(*) FROM outbox WHERE status = 'failed'") == 0);
 
   // The bot blocked: an opt-out without a confirmation.
-  const std::string blocked = json::serialize(json::object{
-      {"update_id", ++update},
-      {"my_chat_member",
-       json::object{{"chat", json::object{{"id", 5512345678LL}, {"type", "private"}}},
-                    {"from", json::object{{"id", 5512345678LL}}},
-                    {"date", 1764282300},
-                    {"old_chat_member", json::object{{"status", "member"}}},
-                    {"new_chat_member", json::object{{"status", "kicked"}}}}}});
+  const std::string blocked = json::serialize(
+      json::object{{"update_id", ++update},
+                   {"my_chat_member",
+                    json::object{{"chat", json::object{{"id", 5512345678LL}, {"type", "private"}}},
+                                 {"from", json::object{{"id", 5512345678LL}}},
+                                 {"date", 1764282300},
+                                 {"old_chat_member", json::object{{"status", "member"}}},
+                                 {"new_chat_member", json::object{{"status", "kicked"}}}}}});
   const std::size_t before = requests_to(fake, chat).size();
   REQUIRE(post_telegram(server.port(), blocked).status == 200);
-  CHECK(rows(dir, "SELECT count(*) FROM subscribers WHERE state = 'stopped' AND "
-                  "opted_out_how = 'blocked'") == 1);
+  CHECK(rows(dir,
+             "SELECT count(*) FROM subscribers WHERE state = 'stopped' AND "
+             "opted_out_how = 'blocked'") == 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(requests_to(fake, chat).size() == before);
 }
@@ -528,9 +544,9 @@ TEST_CASE("Notification API: a Romanian broadcast to 1,000 subscribers on three 
 
   REQUIRE(fake.wait_for_requests(667, std::chrono::seconds(90)));
   REQUIRE(sms.wait_for_requests(333, std::chrono::seconds(90)));
-  REQUIRE(wait_rows(dir, "SELECT count(*) FROM outbox WHERE notification_id = " + id +
-                             " AND status = 'sent'",
-                    1000, std::chrono::seconds(60)));
+  REQUIRE(wait_rows(
+      dir, "SELECT count(*) FROM outbox WHERE notification_id = " + id + " AND status = 'sent'",
+      1000, std::chrono::seconds(60)));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // nothing more may come
 
   const std::string ro_text =
@@ -569,11 +585,14 @@ TEST_CASE("Notification API: a Romanian broadcast to 1,000 subscribers on three 
   CHECK(counts.at("channels").at("telegram").at("sent").as_int64() == 333);
   CHECK(counts.at("channels").at("sms").at("sent").as_int64() == 333);
   REQUIRE_FALSE(reference.empty());
-  REQUIRE(post_whatsapp(server.port(), whatsapp_status(reference, "delivered", "40710000000")).status == 200);
+  REQUIRE(
+      post_whatsapp(server.port(), whatsapp_status(reference, "delivered", "40710000000")).status ==
+      200);
   counts = json::parse(get_notification(server.port(), key, id).body);
   CHECK(counts.at("states").at("delivered").as_int64() == 1);
   CHECK(counts.at("states").at("sent").as_int64() == 999);
-  REQUIRE(post_whatsapp(server.port(), whatsapp_status(reference, "read", "40710000000")).status == 200);
+  REQUIRE(post_whatsapp(server.port(), whatsapp_status(reference, "read", "40710000000")).status ==
+          200);
   counts = json::parse(get_notification(server.port(), key, id).body);
   CHECK(counts.at("states").at("read").as_int64() == 1);
   CHECK(counts.at("channels").at("whatsapp").at("read").as_int64() == 1);

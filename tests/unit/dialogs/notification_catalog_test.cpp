@@ -1,13 +1,14 @@
 // The notification catalogs (locales/notifications) and the subscription keywords:
 // parsing and its refusals, rendering with the fallback chain, and STOP/START/news/YES/NO
 // recognised in all 16 languages.
+#include "dialogs/notification_catalog.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "dialogs/notification_catalog.hpp"
 #include "dialogs/subscription_commands.hpp"
 #include "locales/embedded_notifications.hpp"
 
@@ -55,8 +56,8 @@ bool has_problem(const ContentError& error, const std::string& key, const std::s
 TEST_CASE("the 16 notification catalogs parse, with the same templates and placeholders") {
   const NotificationCatalog& c = catalog();
   for (std::string_view code : kNotificationLanguages) CHECK(c.has_language(code));
-  CHECK(c.template_keys() == std::vector<std::string>{"office_hours", "registration_dates",
-                                                     "report_update"});
+  CHECK(c.template_keys() ==
+        std::vector<std::string>{"office_hours", "registration_dates", "report_update"});
   REQUIRE(c.template_arguments("office_hours") != nullptr);
   CHECK(*c.template_arguments("office_hours") == std::vector<std::string>{"day", "hours", "place"});
   CHECK(c.right_to_left("ar"));
@@ -71,7 +72,8 @@ TEST_CASE("notification templates render in the subscriber's language with the p
   REQUIRE(ro);
   CHECK(ro->language == "ro");
   CHECK_FALSE(ro->fallback);
-  CHECK(ro->text == "Programul Buurtmaker (ajutor de cartier): dinsdag, 9:00-12:00, la Keizerstraat 7.");
+  CHECK(ro->text ==
+        "Programul Buurtmaker (ajutor de cartier): dinsdag, 9:00-12:00, la Keizerstraat 7.");
   // Right-to-left: parameters are isolated (FSI .. PDI) so Latin text keeps its order.
   auto ar = catalog().render_template("office_hours", "ar", "", params);
   REQUIRE(ar);
@@ -126,10 +128,10 @@ TEST_CASE("the catalog parser refuses what content check must report") {
 
 TEST_CASE("STOP is recognised in all 16 languages and confirmed in that language") {
   const std::vector<std::pair<std::string, std::string>> stops = {
-      {"nl", "Stop"},  {"en", "STOP"},   {"bg", "стоп"},   {"ro", "Opriți"},
-      {"uk", "СТОП"},  {"de", "stopp"},  {"fr", "arrêt"},  {"es", "baja"},
-      {"it", "basta"}, {"pt", "parar"},  {"ar", "توقف"},   {"pl", "wypisz"},
-      {"zh", "停止"},  {"fa", "لغو"},    {"hi", "रोकें"},  {"ti", "ደው በል"}};
+      {"nl", "Stop"},  {"en", "STOP"},  {"bg", "стоп"},  {"ro", "Opriți"},
+      {"uk", "СТОП"},  {"de", "stopp"}, {"fr", "arrêt"}, {"es", "baja"},
+      {"it", "basta"}, {"pt", "parar"}, {"ar", "توقف"},  {"pl", "wypisz"},
+      {"zh", "停止"},  {"fa", "لغو"},   {"hi", "रोकें"},   {"ti", "ደው በል"}};
   for (const auto& [language, word] : stops) {
     CAPTURE(language);
     const RecognizedCommand command =

@@ -1,6 +1,8 @@
 // The notification API's pure parts: request validation (every refusal names the
 // problem), API key hashing and matching, and the outbox batch built for the recipients
 // (each language once, WhatsApp templates outside the 24-hour window, SMS parts).
+#include "gateway/notification_request.hpp"
+
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
@@ -8,7 +10,6 @@
 #include "connectors/outbound_payload.hpp"
 #include "gateway/api_keys.hpp"
 #include "gateway/notification_api.hpp"
-#include "gateway/notification_request.hpp"
 #include "locales/embedded_notifications.hpp"
 
 namespace buurtlijn::gateway {
@@ -41,7 +42,8 @@ std::string body_with(std::string_view rest) {
 
 TEST_CASE("a valid segment request is parsed; sms is the kannel channel") {
   auto parsed = parse_notification_request(
-      body_with(R"("segment":{"language":"ro","channel":"sms","area":"Zandweerd","topic":"waste"})"),
+      body_with(
+          R"("segment":{"language":"ro","channel":"sms","area":"Zandweerd","topic":"waste"})"),
       catalog());
   REQUIRE(parsed);
   CHECK(parsed->template_key == "office_hours");
@@ -51,8 +53,8 @@ TEST_CASE("a valid segment request is parsed; sms is the kannel channel") {
   CHECK(parsed->target.area == "Zandweerd");
   CHECK(parsed->target.topic == "waste");
   CHECK(parsed->target.subject_pseudonym.empty());
-  auto subject = parse_notification_request(body_with(R"("subject":"0123456789abcdef0123456789abcdef")"),
-                                            catalog());
+  auto subject = parse_notification_request(
+      body_with(R"("subject":"0123456789abcdef0123456789abcdef")"), catalog());
   REQUIRE(subject);
   CHECK(subject->target.subject_pseudonym == "0123456789abcdef0123456789abcdef");
 }
@@ -70,9 +72,10 @@ TEST_CASE("invalid notification requests are refused with the problem named") {
       R"({"template":"office_hours","params":{"day":"x","place":"y"},"segment":{"language":"nl"}})");
   CHECK(missing.error == "missing_parameter");
   CHECK(missing.message.find("\"hours\"") != std::string::npos);
-  CHECK(refusal(
-            R"({"template":"office_hours","params":{"day":"x","hours":"y","place":"z","extra":"w"},"segment":{"language":"nl"}})")
-            .error == "unknown_parameter");
+  CHECK(
+      refusal(
+          R"({"template":"office_hours","params":{"day":"x","hours":"y","place":"z","extra":"w"},"segment":{"language":"nl"}})")
+          .error == "unknown_parameter");
   CHECK(refusal(body_with(R"("segment":{})")).error == "empty_segment");
   CHECK(refusal(body_with(R"("segment":{"language":"","channel":""})")).error == "empty_segment");
   CHECK(refusal(body_with(R"("segment":{"language":"xx"})")).error == "invalid_segment");
@@ -104,7 +107,8 @@ TEST_CASE("Bearer tokens and API keys") {
 }
 
 TEST_CASE("a broadcast batch renders each language once and picks templates outside 24 h") {
-  auto request = parse_notification_request(body_with(R"("segment":{"area":"Zandweerd"})"), catalog());
+  auto request =
+      parse_notification_request(body_with(R"("segment":{"area":"Zandweerd"})"), catalog());
   REQUIRE(request);
   Config config;
   WhatsappTemplate mapped;
@@ -132,19 +136,19 @@ TEST_CASE("a broadcast batch renders each language once and picks templates outs
     REQUIRE(built);
     CHECK(built->skipped == 0);
     REQUIRE(built->batch.items.size() == 6);
-    auto ro_template = connectors::decode_outbound_payload(
-        built->batch.payloads[built->batch.items[2].payload]);
+    auto ro_template =
+        connectors::decode_outbound_payload(built->batch.payloads[built->batch.items[2].payload]);
     REQUIRE(ro_template);
     CHECK(ro_template->template_name == "deventer_office_hours");
     CHECK(ro_template->template_language == "ro");
     CHECK(ro_template->template_parameters ==
           std::vector<std::string>{"Keizerstraat", "dinsdag", "9-12"});
-    auto uk_template = connectors::decode_outbound_payload(
-        built->batch.payloads[built->batch.items[3].payload]);
+    auto uk_template =
+        connectors::decode_outbound_payload(built->batch.payloads[built->batch.items[3].payload]);
     REQUIRE(uk_template);
     CHECK(uk_template->template_language == "en_US");  // uk is not mapped: en is next
-    auto ro_text = connectors::decode_outbound_payload(
-        built->batch.payloads[built->batch.items[0].payload]);
+    auto ro_text =
+        connectors::decode_outbound_payload(built->batch.payloads[built->batch.items[0].payload]);
     REQUIRE(ro_text);
     CHECK(ro_text->template_name.empty());
     CHECK(ro_text->language == "ro");

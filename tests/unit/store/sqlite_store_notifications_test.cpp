@@ -24,8 +24,8 @@ std::unique_ptr<SqliteStore> open_store(const SqliteOptions& options) {
   return std::move(*store);
 }
 
-InboundTurn subscribe_turn(const std::string& pseudonym, const std::string& id, std::int64_t version,
-                           const std::string& state, const std::string& how) {
+InboundTurn subscribe_turn(const std::string& pseudonym, const std::string& id,
+                           std::int64_t version, const std::string& state, const std::string& how) {
   InboundTurn turn = make_turn(pseudonym, id, version, 1, kT0 + version);
   turn.subscription = SubscriptionChange{state, how, "ro", ""};
   return turn;
@@ -49,7 +49,10 @@ Result<void> seed(SqliteStore& store, int n) {
                                        updated_at)
               VALUES (:s, :c, :l, 'Zandweerd', 'active', 0, 0))sql");
             if (!subscriber) return tl::unexpected(subscriber.error());
-            (*subscriber)->bind(":s", subject_id).bind(":c", channel).bind(":l", i % 4 < 2 ? "ro" : "bg");
+            (*subscriber)
+                ->bind(":s", subject_id)
+                .bind(":c", channel)
+                .bind(":l", i % 4 < 2 ? "ro" : "bg");
             if (auto ok = (*subscriber)->run(); !ok) return ok;
           }
           return {};
@@ -124,7 +127,8 @@ TEST_CASE("store: API keys are created once per name, listed and revoked") {
       [&](auto done) { store->create_api_key("cms", std::string(64, 'b'), kT0, done); });
   REQUIRE_FALSE(again);
   CHECK(again.error().code == Error::Code::invalid);
-  auto revoked = testing::wait_for<bool>([&](auto done) { store->revoke_api_key("cms", kT0 + 1, done); });
+  auto revoked =
+      testing::wait_for<bool>([&](auto done) { store->revoke_api_key("cms", kT0 + 1, done); });
   REQUIRE(revoked);
   CHECK(*revoked);
   auto keys = store->api_keys();
@@ -207,7 +211,8 @@ TEST_CASE("store: a subscriber who stopped before the commit gets no item") {
       [&](auto done) { store->queue_notification(std::move(batch), done); });
   REQUIRE(queued);
   CHECK(queued->recipients == 0);
-  CHECK(query_int(options.path, "SELECT count(*) FROM outbox WHERE notification_id IS NOT NULL") == 0);
+  CHECK(query_int(options.path, "SELECT count(*) FROM outbox WHERE notification_id IS NOT NULL") ==
+        0);
 }
 
 }  // namespace buurtlijn::store
