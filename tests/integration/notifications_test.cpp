@@ -34,6 +34,7 @@ namespace json = boost::json;
 namespace {
 constexpr const char* kAppSecret = "wa-app-secret";
 constexpr const char* kTelegramSecret = "tg_secret-1";
+constexpr const char* kBlockedChat = "7711111111";
 
 std::map<std::string, std::string> environment(const FakeProvider& fake, const FakeProvider& sms) {
   return {{"BUURTLIJN_WHATSAPP_APP_SECRET", kAppSecret},
@@ -58,6 +59,11 @@ void program_answers(FakeProvider& fake, FakeProvider& sms) {
     FakeAnswer answer;
     if (request.target.find("/answerCallbackQuery") != std::string::npos) {
       answer.body = R"({"ok":true,"result":true})";
+    }
+    if (request.to == kBlockedChat) {  // this person blocked the bot
+      answer.status = 403;
+      answer.body =
+          R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})";
     }
     return answer;
   });
@@ -453,7 +459,8 @@ TEST_CASE("Notification API: keys, refusals with named problems, 404, 422") {
   CHECK(rows(dir, "SELECT count(*) FROM api_keys WHERE key_hash = '" + key + "'") == 0);
   CHECK(rows(dir, "SELECT count(*) FROM api_keys WHERE length(key_hash) = 64") == 2);
   ServerProcess server(dir.path(), {}, environment(fake, sms));
-  seed_subscribers(dir, {{"whatsapp", "40700000001", "ro", "active"}});
+  seed_subscribers(dir, {{"whatsapp", "40700000001", "ro", "active"},
+                         {"telegram", kBlockedChat, "nl", "active"}});
   const std::string good = kOfficeHours + R"("segment":{"language":"ro"}})";
 
   CHECK(post_notification(server.port(), "", good).status == 401);
@@ -487,6 +494,27 @@ TEST_CASE("Notification API: keys, refusals with named problems, 404, 422") {
   const json::value accepted = json::parse(result.body);
   CHECK(accepted.at("recipients").as_int64() == 1);
   CHECK(rows(dir, "SELECT count(*) FROM notifications") == 1);
+
+  // One subject: the second seeded subscriber, on Telegram, who blocked the bot. The 403
+  // fails the item and stops the subscription (no confirmation can reach them).
+  result = post_notification(
+      server.port(), key,
+      R"({"template":"report_update","params":{"reference":"M-17","status":"opgelost"},)"
+      R"("subject":"seed0000000000000000000000000001"})");
+  REQUIRE(result.status == 202);
+  CHECK(json::parse(result.body).at("recipients").as_int64() == 1);
+  REQUIRE(wait_rows(dir,
+                    "SELECT count(*) FROM subscribers WHERE state = 'stopped' AND "
+                    "opted_out_how = 'blocked'",
+                    1));
+  CHECK(rows(dir, "SELECT count(*) FROM outbox WHERE status = 'failed'") == 1);
+  CHECK(requests_to(fake, kBlockedChat).at(0).text == "Nieuws over uw melding M-17: opgelost.");
+  // Now no longer subscribed: 422.
+  result =
+      post_notification(server.port(), key,
+                        R"({"template":"report_update","params":{"reference":"M-17","status":"x"},)"
+                        R"("subject":"seed0000000000000000000000000001"})");
+  CHECK(result.status == 422);
   CHECK(server.stop(SIGTERM) == 0);
   for (const std::string& line : server.log_lines()) CHECK(line.find(key) == std::string::npos);
 }
