@@ -40,8 +40,6 @@ struct NotificationCatalog::Impl {
 
 namespace {
 
-const std::vector<std::string> kNoKeywords;
-
 bool is_rtl_language(std::string_view code) {
   return code == "ar" || code == "fa";
 }
@@ -190,10 +188,11 @@ tl::expected<LocalizedText, std::string> NotificationCatalog::render_template(
 
 const std::vector<std::string>& NotificationCatalog::keywords(std::string_view language,
                                                               std::string_view list) const {
+  static const std::vector<std::string> none;
   const Impl::Language* l = impl_->language(language);
-  if (l == nullptr) return kNoKeywords;
+  if (l == nullptr) return none;
   const auto found = l->keywords.find(list);
-  return found == l->keywords.end() ? kNoKeywords : found->second;
+  return found == l->keywords.end() ? none : found->second;
 }
 
 tl::expected<std::shared_ptr<const NotificationCatalog>, ContentError> parse_notification_catalog(
@@ -300,8 +299,9 @@ tl::expected<std::shared_ptr<const NotificationCatalog>, ContentError> parse_not
           problem(problems, file, "templates." + key, language.code, "missing text");
         } else if (found->second.arguments != arguments) {
           std::string expected;
-          for (const std::string& a : arguments)
+          for (const std::string& a : arguments) {
             expected += (expected.empty() ? "{" : ", {") + a + "}";
+          }
           problem(problems, file, "templates." + key, language.code,
                   "placeholders differ from nl (expected " + expected + ")");
         }
