@@ -69,6 +69,7 @@ struct StatusEvent {
 // The person no longer wants messages (blocked the bot, "STOP" keyword handled later).
 struct OptOutEvent {
   std::string address;
+  std::string how;  // recorded with the opt-out: "blocked" (Telegram), "whatsapp_131050", ...
 };
 
 using InboundEvent = std::variant<MessageEvent, StatusEvent, OptOutEvent>;
@@ -102,6 +103,13 @@ struct OutboundMessage {
   std::string language;         // ISO 639-1
   std::string list_button;      // label of the button that opens a list ("Menu")
   std::string reference;        // our id (the outbox item), echoed in delivery reports
+  // WhatsApp: send this approved template instead of the text (outside the 24-hour
+  // window); the text stays as what the person would have read.
+  std::string template_name{};
+  std::string template_language{};                 // WhatsApp's code, e.g. "en_US", "ro"
+  std::vector<std::string> template_parameters{};  // body parameters in order
+  // Telegram: answer this callback query (answerCallbackQuery) instead of sending text.
+  std::string callback_query_id{};
 };
 
 struct HttpCall {

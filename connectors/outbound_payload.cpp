@@ -33,6 +33,15 @@ std::string encode_outbound_payload(const OutboundMessage& message) {
     payload["choices"] = std::move(choices);
   }
   if (!message.list_button.empty()) payload["list_button"] = message.list_button;
+  if (!message.template_name.empty()) {
+    json::array parameters;
+    for (const std::string& parameter : message.template_parameters)
+      parameters.push_back(json::string(parameter));
+    payload["template"] = json::object{{"name", message.template_name},
+                                       {"language", message.template_language},
+                                       {"parameters", std::move(parameters)}};
+  }
+  if (!message.callback_query_id.empty()) payload["callback_query_id"] = message.callback_query_id;
   return json::serialize(payload);
 }
 
@@ -57,6 +66,34 @@ tl::expected<OutboundMessage, std::string> decode_outbound_payload(std::string_v
   auto list_button = optional_string(root, "list_button");
   if (!list_button) return tl::unexpected(list_button.error());
   message.list_button = std::move(*list_button);
+  auto callback = optional_string(root, "callback_query_id");
+  if (!callback) return tl::unexpected(callback.error());
+  message.callback_query_id = std::move(*callback);
+  if (const json::value* template_value = root.if_contains("template");
+      template_value != nullptr && !template_value->is_null()) {
+    if (!template_value->is_object()) {
+      return tl::unexpected(std::string("payload: \"template\" is not an object"));
+    }
+    const json::object& t = template_value->get_object();
+    auto name = optional_string(t, "name");
+    auto code = optional_string(t, "language");
+    if (!name) return tl::unexpected(name.error());
+    if (!code) return tl::unexpected(code.error());
+    if (name->empty()) return tl::unexpected(std::string("payload: the template has no name"));
+    message.template_name = std::move(*name);
+    message.template_language = std::move(*code);
+    if (const json::value* parameters = t.if_contains("parameters"); parameters != nullptr) {
+      if (!parameters->is_array()) {
+        return tl::unexpected(std::string("payload: template parameters are not an array"));
+      }
+      for (const json::value& parameter : parameters->get_array()) {
+        if (!parameter.is_string()) {
+          return tl::unexpected(std::string("payload: a template parameter is not a string"));
+        }
+        message.template_parameters.emplace_back(parameter.get_string());
+      }
+    }
+  }
   if (const json::value* choices = root.if_contains("choices");
       choices != nullptr && !choices->is_null()) {
     if (!choices->is_array()) {

@@ -2,7 +2,10 @@
 // Telegram or SMS before it is rendered for the channel at send time. JSON of the form
 //   {"text":"..","lang":"ro","choices":[{"id":"..","label":"..","description":".."}],
 //    "list_button":".."}
-// "choices", "description" and "list_button" may be left out. The address and the
+// "choices", "description" and "list_button" may be left out. Two special payloads:
+//   {"text":"..","lang":"ro","template":{"name":"..","language":"ro","parameters":[..]}}
+//   (a WhatsApp approved template) and {"text":"","callback_query_id":".."} (Telegram's
+//   answerCallbackQuery). The address and the
 // reference are not part of the payload: the outbox worker fills them in from the
 // contact_addresses table and the outbox item. Pure functions; thread-safe.
 #pragma once

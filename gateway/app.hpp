@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "gateway/address_limiter.hpp"
+#include "dialogs/notification_catalog.hpp"
 #include "gateway/config.hpp"
 #include "gateway/connection_registry.hpp"
 #include "gateway/content_holder.hpp"
@@ -42,6 +43,8 @@ struct App {
   std::atomic<bool> stopping{false};
   // Wakes the outbox worker after replies were committed (set in server.cpp).
   std::function<void()> wake_outbox;
+  // Subscription keywords and notification templates (locales/notifications/).
+  std::shared_ptr<const dialogs::NotificationCatalog> notifications;
 };
 
 }  // namespace buurtlijn::gateway

@@ -117,6 +117,50 @@ FieldReader rate(Setter set) {
   };
 }
 
+// notifications.whatsapp_templates: {key: {name: .., languages: {nl: nl, ..}, parameters: [..]}}
+Outcome read_whatsapp_templates(const YAML::Node& node, const std::string& key, Config& c) {
+  if (!node.IsMap()) return refuse(key, "must be a mapping of template keys");
+  c.notifications.whatsapp_templates.clear();
+  for (const auto& entry : node) {
+    const std::string template_key = key + "." + entry.first.as<std::string>();
+    const YAML::Node& item = entry.second;
+    if (!item.IsMap())
+      return refuse(template_key, "must be a mapping with name, languages, parameters");
+    WhatsappTemplate mapped;
+    for (const auto& field : item) {
+      const std::string name = field.first.as<std::string>();
+      const std::string field_key = template_key + "." + name;
+      if (name == "name") {
+        auto text = scalar(field.second, field_key);
+        if (!text) return tl::unexpected(text.error());
+        mapped.name = *text;
+      } else if (name == "languages") {
+        if (!field.second.IsMap()) return refuse(field_key, "must map languages to WhatsApp codes");
+        for (const auto& language : field.second) {
+          auto code = scalar(language.second, field_key + "." + language.first.as<std::string>());
+          if (!code) return tl::unexpected(code.error());
+          mapped.languages[language.first.as<std::string>()] = *code;
+        }
+      } else if (name == "parameters") {
+        if (!field.second.IsSequence())
+          return refuse(field_key, "must be a list of parameter names");
+        for (std::size_t i = 0; i < field.second.size(); ++i) {
+          auto parameter = scalar(field.second[i], field_key + "[" + std::to_string(i) + "]");
+          if (!parameter) return tl::unexpected(parameter.error());
+          mapped.parameters.push_back(*parameter);
+        }
+      } else {
+        return refuse(field_key, "unknown setting");
+      }
+    }
+    if (mapped.name.empty()) return refuse(template_key + ".name", "is required");
+    if (mapped.languages.empty())
+      return refuse(template_key + ".languages", "needs at least one language");
+    c.notifications.whatsapp_templates[entry.first.as<std::string>()] = std::move(mapped);
+  }
+  return {};
+}
+
 const std::map<std::string, Section>& sections() {
   static const std::map<std::string, Section> table = {
       {"server",
@@ -246,6 +290,12 @@ const std::map<std::string, Section>& sections() {
             number(1, 10, [](Config& c, auto v) { c.outbox.sms_max_segments = unsigned(v); })},
            {"inflight_grace_ms",
             millis(0, 3'600'000, [](Config& c, auto v) { c.outbox.inflight_grace = v; })},
+       }},
+      {"notifications",
+       {
+           {"max_recipients",
+            number(1, 10'000'000, [](Config& c, auto v) { c.notifications.max_recipients = v; })},
+           {"whatsapp_templates", read_whatsapp_templates},
        }},
       {"log",
        {

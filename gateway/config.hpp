@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,6 +94,22 @@ struct RetentionConfig {
   std::size_t batch_rows = 5000;     // most rows of each kind per run
 };
 
+// The notification API (POST /api/v1/notifications). A WhatsApp recipient whose last
+// message is older than 24 hours can only get an approved template: each notification
+// template key (locales/notifications) maps to one, with its WhatsApp language code per
+// Buurtlijn language and the order of its body parameters.
+struct WhatsappTemplate {
+  std::string name;
+  std::map<std::string, std::string, std::less<>> languages;  // "ro" -> "ro", "en" -> "en_US"
+  std::vector<std::string> parameters;                        // template argument names, in order
+  bool operator==(const WhatsappTemplate&) const = default;
+};
+
+struct NotificationsConfig {
+  std::map<std::string, WhatsappTemplate, std::less<>> whatsapp_templates;
+  std::size_t max_recipients = 100'000;  // a larger segment is refused (422)
+};
+
 // Secrets and provider endpoints come from the environment only (see load_secrets).
 struct Secrets {
   std::string pseudonym_key;  // keyed hash for subject ids; generated when absent
@@ -130,6 +147,7 @@ struct Config {
   LogConfig log;
   OutboxConfig outbox;
   RetentionConfig retention;
+  NotificationsConfig notifications;
   Secrets secrets;
 };
 

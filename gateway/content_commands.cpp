@@ -14,9 +14,11 @@
 
 #include "dialogs/classify.hpp"
 #include "dialogs/content_check.hpp"
+#include "dialogs/notification_catalog.hpp"
 #include "gateway/config.hpp"
 #include "gateway/content_holder.hpp"
 #include "locales/embedded.hpp"
+#include "locales/embedded_notifications.hpp"
 
 namespace buurtlijn::gateway {
 
@@ -163,7 +165,26 @@ int content_command(const std::vector<std::string>& args, std::ostream& out) {
     std::cerr << "buurtlijn content check: " << files.error() << "\n";
     return 2;
   }
-  const dialogs::ContentCheck check = dialogs::check_content(*files);
+  dialogs::ContentCheck check = dialogs::check_content(*files);
+  {
+    // locales/notifications/: subscription keywords, confirmations, notification templates.
+    const std::string dir = option(values, "locales");
+    std::vector<std::pair<std::string, std::string>> notification_files;
+    if (dir.empty()) {
+      for (const auto& [name, text] : locales::embedded_notification_files()) {
+        notification_files.emplace_back(std::string(name), std::string(text));
+      }
+    } else if (auto read = read_locale_files(dir + "/notifications"); read) {
+      notification_files = std::move(*read);
+    }
+    auto notifications = dialogs::parse_notification_catalog(notification_files);
+    if (!notifications) {
+      for (dialogs::ContentProblem problem : notifications.error().problems) {
+        problem.file = "notifications/" + problem.file;
+        check.problems.push_back(std::move(problem));
+      }
+    }
+  }
   for (const dialogs::ContentProblem& problem : check.problems) {
     out << dialogs::describe_problem(problem) << '\n';
   }

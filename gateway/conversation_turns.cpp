@@ -3,7 +3,9 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
+#include "connectors/outbound_payload.hpp"
 #include "gateway/store_await.hpp"
+#include "gateway/subscription_turns.hpp"
 
 namespace buurtlijn::gateway {
 namespace {
@@ -18,7 +20,8 @@ store::Millis to_millis(std::chrono::system_clock::time_point at) {
 
 boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     store::Store& store, const dialogs::Content& content, const InboundMessage& message,
-    const ReplyRenderer& render, std::chrono::system_clock::time_point now) {
+    const ReplyRenderer& render, std::chrono::system_clock::time_point now,
+    const dialogs::NotificationCatalog* notifications) {
   for (int attempt = 0;; ++attempt) {
     auto existing = store.find_conversation(message.channel, message.subject_pseudonym);
     if (!existing) co_return tl::unexpected(existing.error());
@@ -26,7 +29,19 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     const dialogs::ConversationState before =
         *existing ? dialogs::ConversationState::parse((*existing)->dialog_state)
                   : dialogs::ConversationState{};
-    dialogs::Turn turn = dialogs::respond(before, message.event, content, now);
+    std::optional<SubscriptionTurn> subscription;
+    if (notifications != nullptr) {
+      auto subscriber = store.find_subscriber(message.subject_pseudonym);
+      if (!subscriber) co_return tl::unexpected(subscriber.error());
+      subscription = subscription_turn(before, message, *subscriber, *notifications);
+    }
+    dialogs::Turn turn;
+    if (subscription) {
+      turn.state = subscription->state;
+      turn.replies = subscription->replies;
+    } else {
+      turn = dialogs::respond(before, message.event, content, now);
+    }
 
     store::InboundTurn write;
     write.channel = message.channel;
@@ -38,7 +53,16 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     write.expected_version = *existing ? (*existing)->version : 0;
     write.language = turn.state.language;
     write.dialog_state = turn.state.serialize();
+    if (subscription) write.subscription = subscription->change;
     std::vector<std::string> payloads;
+    if (!message.interaction_id.empty()) {
+      // Telegram shows a spinner on the pressed button until this answer arrives.
+      connectors::OutboundMessage answer;
+      answer.callback_query_id = message.interaction_id;
+      std::string payload = connectors::encode_outbound_payload(answer);
+      write.replies.push_back(store::OutboundReply{std::string(), payload});
+      payloads.push_back(std::move(payload));
+    }
     for (const dialogs::Reply& reply : turn.replies) {
       for (std::string& payload : render(reply)) {
         write.replies.push_back(store::OutboundReply{reply.text, payload});

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "dialogs/engine.hpp"
+#include "dialogs/notification_catalog.hpp"
 #include "store/store.hpp"
 
 namespace buurtlijn::gateway {
@@ -23,6 +24,8 @@ struct InboundMessage {
   std::string text;  // what is kept in the history: the typed text or the button label
   dialogs::InboundEvent event;
   std::string contact_address;  // raw reply address for HTTP channels; empty for web chat
+  std::string media_kind;       // voice, audio, image, ... when the message carries media
+  std::string interaction_id;   // a Telegram callback query to answer (answerCallbackQuery)
 };
 
 struct QueuedReply {
@@ -45,6 +48,7 @@ using ReplyRenderer = std::function<std::vector<std::string>(const dialogs::Repl
 
 boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     store::Store& store, const dialogs::Content& content, const InboundMessage& message,
-    const ReplyRenderer& render, std::chrono::system_clock::time_point now);
+    const ReplyRenderer& render, std::chrono::system_clock::time_point now,
+    const dialogs::NotificationCatalog* notifications = nullptr);
 
 }  // namespace buurtlijn::gateway

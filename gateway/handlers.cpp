@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "gateway/app.hpp"
+#include "gateway/notification_api.hpp"
 #include "gateway/webhooks.hpp"
 
 namespace buurtlijn::gateway {
@@ -115,6 +116,12 @@ boost::asio::awaitable<Response> handle_request(App& app, const Request& request
       auto response = co_await handle_webhook(app, request, match.route->id);
       co_return response;
     }
+    case RouteId::notifications_create: {
+      auto response = co_await handle_create_notification(app, request);
+      co_return response;
+    }
+    case RouteId::notifications_status:
+      co_return handle_notification_status(app, request, match.parameter);
   }
   co_return json_error(http::status::not_found, "not_found", "no such resource", version);
 }
@@ -146,6 +153,16 @@ Router make_router() {
        {http::verb::post},
        webhook},
       {RouteId::kannel_webhook, "kannel_webhook", "/webhooks/kannel", {http::verb::get}, small},
+      {RouteId::notifications_create,
+       "notifications_create",
+       "/api/v1/notifications",
+       {http::verb::post},
+       std::size_t{64} * 1024},
+      {RouteId::notifications_status,
+       "notifications_status",
+       "/api/v1/notifications/*",
+       {http::verb::get},
+       small},
       {RouteId::kannel_delivery_report,
        "kannel_delivery_report",
        "/webhooks/kannel/dlr",

@@ -299,8 +299,15 @@ void OutboxWorker::Loop::on_answer(Channel& channel, const store::ClaimedOutboxI
       recorded.kind = store::OutboxOutcome::Kind::failed;
       recorded.error = outcome.reason;
       if (outcome.opted_out) {
-        // Recording the opt-out belongs to the subscriber work; the item fails here.
+        // The person blocked us: their subscription stops now (no confirmation).
         log::info("outbox.opted_out", {{"channel", channel.name}, {"id", item.id}});
+        store_.record_opt_out_of_outbox_item(
+            item.id, "blocked", wall_millis(), [id = item.id](store::Result<bool> result) {
+              if (!result) {
+                log::error("outbox.opt_out_failed",
+                           {{"id", id}, {"reason", result.error().message}});
+              }
+            });
       }
       finish(channel, std::move(recorded), "failed");
       return;

@@ -27,6 +27,8 @@ enum class RouteId {
   telegram_webhook,
   kannel_webhook,
   kannel_delivery_report,
+  notifications_create,
+  notifications_status,
 };
 
 struct Route {

@@ -14,6 +14,7 @@
 #include "gateway/app.hpp"
 #include "gateway/listener.hpp"
 #include "gateway/log.hpp"
+#include "gateway/notification_api.hpp"
 #include "gateway/outbox_worker.hpp"
 #include "gateway/retention_worker.hpp"
 
@@ -81,8 +82,15 @@ int run_server(Config config) {
     return 1;
   }
 
+  auto notifications = load_notification_catalog(config.content.locales_dir);
+  if (!notifications) {
+    log::error("notifications.load_failed", {{"problems", notifications.error()}});
+    return 1;
+  }
+
   auto app = std::make_unique<App>(config, Pseudonymizer(*key));
   app->content.publish(*content);
+  app->notifications = *notifications;
   app->store = open_store(app->config, app->metrics);
   if (!app->store) return 1;
 

@@ -162,12 +162,15 @@ boost::asio::awaitable<Response> handle_webhook(App& app, const Request& request
       turn_input.event.choice_id = message->choice_id;
       turn_input.event.language_hint = message->language_hint;
       turn_input.event.phone_prefix = phone_prefix_of(message->address);
+      if (message->media) turn_input.media_kind = message->media->kind;
+      turn_input.interaction_id = message->interaction_id;
       const std::string_view name = channel.name;
       const ReplyRenderer render = [&app, name](const dialogs::Reply& reply) {
         return reply_payloads(reply, name, app);
       };
+      const dialogs::NotificationCatalog* notifications = app.notifications.get();
       auto outcome = co_await run_turn(*app.store, *content, turn_input, render,
-                                       std::chrono::system_clock::now());
+                                       std::chrono::system_clock::now(), notifications);
       if (!outcome) {
         log::warn("webhook.turn_failed",
                   {{"channel", channel.name}, {"reason", outcome.error().message}});
@@ -197,8 +200,24 @@ boost::asio::awaitable<Response> handle_webhook(App& app, const Request& request
                              "the status could not be stored; retry later", version);
       }
     }
-    if (std::holds_alternative<connectors::OptOutEvent>(event)) {
+    if (const auto* opt_out = std::get_if<connectors::OptOutEvent>(&event)) {
+      // Takes effect at once; no confirmation (the person blocked us).
       app.metrics.count_refused(channel.name, "opted_out");
+      std::string pseudonym = app.pseudonymizer.pseudonym(channel.name, opt_out->address);
+      std::string how = opt_out->how.empty() ? std::string("blocked") : opt_out->how;
+      const store::Millis at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+      const auto submit = [&app, &pseudonym, &how, at](auto done) {
+        app.store->record_opt_out(std::move(pseudonym), std::move(how), at, std::move(done));
+      };
+      auto recorded = co_await await_callback<store::Result<bool>>(submit);
+      if (!recorded) {
+        co_return json_error(http::status::service_unavailable, "unavailable",
+                             "the opt-out could not be stored; retry later", version);
+      }
+      if (*recorded)
+        log::info("subscriber.opted_out", {{"channel", channel.name}, {"how", opt_out->how}});
     }
   }
   if (app.wake_outbox) app.wake_outbox();

@@ -101,10 +101,71 @@ CREATE INDEX outbox_by_reference ON outbox (channel, reference);
 CREATE INDEX outbox_by_provider_id ON outbox (channel, provider_message_id);
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// Subscribers (opt-in / opt-out with when and how, and every change as an event), the
+// hashed API keys of the notification API, and the notifications with their outbox
+// items. Retention: subscribers and their events go with their subject (ON DELETE
+// CASCADE); notifications keep no parameters (they may be personal), only the template
+// and the segment asked for.
+constexpr std::string_view kMigration4Notifications = R"sql(
+CREATE TABLE subscribers (
+  id              INTEGER PRIMARY KEY,
+  subject_id      INTEGER NOT NULL UNIQUE REFERENCES subjects (id) ON DELETE CASCADE,
+  channel         TEXT    NOT NULL,
+  language        TEXT    NOT NULL DEFAULT '',
+  second_language TEXT    NOT NULL DEFAULT '',
+  area            TEXT    NOT NULL DEFAULT '',
+  state           TEXT    NOT NULL CHECK (state IN ('pending', 'active', 'stopped')),
+  asked_at        INTEGER,
+  opted_in_at     INTEGER,
+  opted_in_how    TEXT,
+  opted_out_at    INTEGER,
+  opted_out_how   TEXT,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX subscribers_by_segment ON subscribers (state, language, channel, area);
+
+CREATE TABLE subscriber_topics (
+  subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+  topic         TEXT    NOT NULL,
+  PRIMARY KEY (subscriber_id, topic)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE subscription_events (
+  id         INTEGER PRIMARY KEY,
+  subject_id INTEGER NOT NULL REFERENCES subjects (id) ON DELETE CASCADE,
+  state      TEXT    NOT NULL,
+  how        TEXT    NOT NULL,
+  at         INTEGER NOT NULL
+) STRICT;
+CREATE INDEX subscription_events_by_subject ON subscription_events (subject_id, id);
+
+CREATE TABLE api_keys (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT    NOT NULL UNIQUE,
+  key_hash   TEXT    NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) STRICT;
+
+CREATE TABLE notifications (
+  id         INTEGER PRIMARY KEY,
+  api_key_id INTEGER REFERENCES api_keys (id),
+  template   TEXT    NOT NULL,
+  target     TEXT    NOT NULL,
+  recipients INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+ALTER TABLE outbox ADD COLUMN notification_id INTEGER REFERENCES notifications (id);
+CREATE INDEX outbox_by_notification ON outbox (notification_id, channel, status);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, kMigration1Core},
     {2, kMigration2Heartbeat},
     {3, kMigration3Outbox},
+    {4, kMigration4Notifications},
 }};
 
 constexpr std::string_view kCreateLedger = R"sql(

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "store/migrations.hpp"
+#include "store/notification_sql.hpp"
 #include "store/outbox_reads.hpp"
 #include "store/outbox_writes.hpp"
 #include "store/retention_writes.hpp"
@@ -214,6 +215,81 @@ Result<OutboxCounts> SqliteStore::outbox_counts() {
     return tl::unexpected(db.error());
   }
   return read_outbox_counts(**db);
+}
+
+Result<std::optional<SubscriberRecord>> SqliteStore::find_subscriber(
+    std::string_view subject_pseudonym) {
+  auto db = readers_.acquire();
+  if (!db) {
+    return tl::unexpected(db.error());
+  }
+  return read_subscriber(**db, subject_pseudonym);
+}
+
+void SqliteStore::record_opt_out(std::string subject_pseudonym, std::string how, Millis at,
+                                 std::function<void(Result<bool>)> done) {
+  writer_->submit<bool>([pseudonym = std::move(subject_pseudonym), how = std::move(how), at](
+                            SqliteConnection& db) { return write_opt_out(db, pseudonym, how, at); },
+                        std::move(done));
+}
+
+void SqliteStore::record_opt_out_of_outbox_item(std::int64_t outbox_id, std::string how, Millis at,
+                                                std::function<void(Result<bool>)> done) {
+  writer_->submit<bool>(
+      [outbox_id, how = std::move(how), at](SqliteConnection& db) {
+        return write_opt_out_of_outbox_item(db, outbox_id, how, at);
+      },
+      std::move(done));
+}
+
+void SqliteStore::create_api_key(std::string name, std::string key_hash, Millis at,
+                                 std::function<void(Result<std::int64_t>)> done) {
+  writer_->submit<std::int64_t>(
+      [name = std::move(name), hash = std::move(key_hash), at](SqliteConnection& db) {
+        return write_create_api_key(db, name, hash, at);
+      },
+      std::move(done));
+}
+
+void SqliteStore::revoke_api_key(std::string name, Millis at,
+                                 std::function<void(Result<bool>)> done) {
+  writer_->submit<bool>([name = std::move(name),
+                         at](SqliteConnection& db) { return write_revoke_api_key(db, name, at); },
+                        std::move(done));
+}
+
+Result<std::vector<ApiKeyRecord>> SqliteStore::api_keys() {
+  auto db = readers_.acquire();
+  if (!db) {
+    return tl::unexpected(db.error());
+  }
+  return read_api_keys(**db);
+}
+
+Result<std::vector<NotificationRecipient>> SqliteStore::notification_recipients(
+    const NotificationTarget& target) {
+  auto db = readers_.acquire();
+  if (!db) {
+    return tl::unexpected(db.error());
+  }
+  return read_notification_recipients(**db, target);
+}
+
+void SqliteStore::queue_notification(NotificationBatch batch,
+                                     std::function<void(Result<NotificationQueued>)> done) {
+  writer_->submit<NotificationQueued>(
+      [batch = std::move(batch)](SqliteConnection& db) {
+        return write_queue_notification(db, batch);
+      },
+      std::move(done));
+}
+
+Result<std::optional<NotificationCounts>> SqliteStore::notification_counts(std::int64_t id) {
+  auto db = readers_.acquire();
+  if (!db) {
+    return tl::unexpected(db.error());
+  }
+  return read_notification_counts(**db, id);
 }
 
 void SqliteStore::close() {

@@ -50,6 +50,21 @@ class SqliteStore final : public Store {
   void recover_inflight_outbox(std::vector<std::pair<std::string, Millis>> grace_by_channel,
                                Millis now, std::function<void(Result<std::int64_t>)> done) override;
   Result<OutboxCounts> outbox_counts() override;
+  Result<std::optional<SubscriberRecord>> find_subscriber(
+      std::string_view subject_pseudonym) override;
+  void record_opt_out(std::string subject_pseudonym, std::string how, Millis at,
+                      std::function<void(Result<bool>)> done) override;
+  void record_opt_out_of_outbox_item(std::int64_t outbox_id, std::string how, Millis at,
+                                     std::function<void(Result<bool>)> done) override;
+  void create_api_key(std::string name, std::string key_hash, Millis at,
+                      std::function<void(Result<std::int64_t>)> done) override;
+  void revoke_api_key(std::string name, Millis at, std::function<void(Result<bool>)> done) override;
+  Result<std::vector<ApiKeyRecord>> api_keys() override;
+  Result<std::vector<NotificationRecipient>> notification_recipients(
+      const NotificationTarget& target) override;
+  void queue_notification(NotificationBatch batch,
+                          std::function<void(Result<NotificationQueued>)> done) override;
+  Result<std::optional<NotificationCounts>> notification_counts(std::int64_t id) override;
   void close() override;
 
   // Runs `work` on the writer thread, in its own savepoint of the next batch, and

@@ -56,6 +56,88 @@ struct OutboundReply {
   std::string payload_json;  // what the channel connector needs to send it
 };
 
+// --- Subscribers, API keys and notifications (see store/notification_sql.hpp) ---
+
+// A change of a subject's subscription, committed with the turn that asked for it.
+struct SubscriptionChange {
+  std::string state;     // pending, active, stopped
+  std::string how;       // keyword, keyword_start, yes, declined, telegram_stop, blocked, ...
+  std::string language;  // the subscriber's language from now on
+  std::string second_language;  // may be empty
+};
+
+struct SubscriberRecord {
+  std::int64_t id = 0;
+  std::int64_t subject_id = 0;
+  std::string channel;
+  std::string language;
+  std::string second_language;
+  std::string area;
+  std::string state;  // pending, active, stopped
+  Millis opted_in_at = 0;
+  std::string opted_in_how;
+  Millis opted_out_at = 0;
+  std::string opted_out_how;
+  std::vector<std::string> topics;
+};
+
+struct ApiKeyRecord {
+  std::int64_t id = 0;
+  std::string name;
+  std::string key_hash;  // lower-case hex SHA-256 of the key; the key itself is never stored
+  Millis created_at = 0;
+  Millis revoked_at = 0;  // 0 while valid
+};
+
+// Who a notification goes to: one subject, or every active subscriber matching the
+// segment (empty fields match everything).
+struct NotificationTarget {
+  std::string subject_pseudonym;
+  std::string language;
+  std::string area;
+  std::string channel;
+  std::string topic;
+};
+
+struct NotificationRecipient {
+  std::int64_t subscriber_id = 0;
+  std::string channel;
+  std::string language;
+  std::string second_language;
+  Millis last_inbound_at = 0;  // 0 when the subject never wrote
+};
+
+// A broadcast to queue in one transaction: `payloads` holds each distinct outbox
+// payload once; every item names its subscriber and its payload by index.
+struct NotificationBatch {
+  std::int64_t api_key_id = 0;
+  std::string template_key;
+  std::string target_json;  // the segment or subject as asked (no parameters: they may be personal)
+  Millis at = 0;
+  std::vector<std::string> payloads;
+  struct Item {
+    std::int64_t subscriber_id = 0;
+    std::size_t payload = 0;
+    bool counts = true;  // false for the further parts of a split SMS: one recipient, one count
+  };
+  std::vector<Item> items;
+};
+
+struct NotificationQueued {
+  std::int64_t id = 0;
+  std::int64_t recipients = 0;  // items queued (subscribers still active at commit)
+};
+
+struct NotificationCounts {
+  std::int64_t id = 0;
+  std::string template_key;
+  Millis created_at = 0;
+  std::int64_t recipients = 0;
+  // status -> count, and channel -> status -> count, over the notification's outbox items.
+  std::vector<std::pair<std::string, std::int64_t>> by_state;
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::int64_t>>>> by_channel;
+};
+
 // Everything one inbound message changes, committed in one transaction or not at all.
 struct InboundTurn {
   std::string channel;             // "webchat", "whatsapp", ...
@@ -73,6 +155,8 @@ struct InboundTurn {
   // in its own table (contact_addresses) and replaced when it changes. Empty for the
   // web chat, which answers over its socket: nothing is stored then.
   std::string contact_address;
+  // A subscription change asked for in this message (STOP, YES to the opt-in question).
+  std::optional<SubscriptionChange> subscription;
 };
 
 struct TurnCommitted {
@@ -229,6 +313,26 @@ class Store {
                                        Millis now,
                                        std::function<void(Result<std::int64_t>)> done) = 0;
   virtual Result<OutboxCounts> outbox_counts() = 0;
+
+  // Subscribers, API keys and notifications (store/notification_sql.hpp).
+  virtual Result<std::optional<SubscriberRecord>> find_subscriber(
+      std::string_view subject_pseudonym) = 0;
+  // Stops the subscription of a subject (a blocked bot, a WhatsApp opt-out error): by its
+  // pseudonym, or by one of its outbox items. `done` gets true when a subscriber changed.
+  virtual void record_opt_out(std::string subject_pseudonym, std::string how, Millis at,
+                              std::function<void(Result<bool>)> done) = 0;
+  virtual void record_opt_out_of_outbox_item(std::int64_t outbox_id, std::string how, Millis at,
+                                             std::function<void(Result<bool>)> done) = 0;
+  virtual void create_api_key(std::string name, std::string key_hash, Millis at,
+                              std::function<void(Result<std::int64_t>)> done) = 0;
+  virtual void revoke_api_key(std::string name, Millis at,
+                              std::function<void(Result<bool>)> done) = 0;
+  virtual Result<std::vector<ApiKeyRecord>> api_keys() = 0;  // all, revoked ones too
+  virtual Result<std::vector<NotificationRecipient>> notification_recipients(
+      const NotificationTarget& target) = 0;
+  virtual void queue_notification(NotificationBatch batch,
+                                  std::function<void(Result<NotificationQueued>)> done) = 0;
+  virtual Result<std::optional<NotificationCounts>> notification_counts(std::int64_t id) = 0;
 
   // Stops taking writes, commits what is queued, joins the writer thread. Writes
   // submitted afterwards fail with Code::unavailable. Idempotent.

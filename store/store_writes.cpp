@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "store/notification_sql.hpp"
 #include "store/sqlite_error.hpp"
 
 namespace buurtlijn::store {
@@ -253,6 +254,15 @@ Result<TurnCommitted> write_turn(SqliteConnection& db, const InboundTurn& turn) 
     if (auto ok = store_contact_address(db, *subject_id, turn.contact_address); !ok) {
       return tl::unexpected(ok.error());
     }
+  }
+  if (turn.subscription) {
+    if (auto ok = write_subscription_change(db, *subject_id, turn.channel, *turn.subscription,
+                                            turn.received_at);
+        !ok) {
+      return tl::unexpected(ok.error());
+    }
+  } else if (auto ok = write_subscriber_language(db, *subject_id, turn.language); !ok) {
+    return tl::unexpected(ok.error());
   }
   committed.outbox_ids.reserve(turn.replies.size());
   for (const OutboundReply& reply : turn.replies) {

@@ -103,6 +103,7 @@ tl::expected<Inbound, Refusal> parse_inbound(const InboundRequest& request,
     if (now != nullptr && string_at(*now, "status") == "kicked") {
       OptOutEvent opt_out;
       opt_out.address = chat_address(*member);
+      opt_out.how = "blocked";
       if (!opt_out.address.empty()) inbound.events.emplace_back(opt_out);
     }
   }
@@ -110,6 +111,9 @@ tl::expected<Inbound, Refusal> parse_inbound(const InboundRequest& request,
 }
 
 HttpCall render(const OutboundMessage& message, const Settings& settings) {
+  if (!message.callback_query_id.empty()) {
+    return render_answer_callback(message.callback_query_id, settings);
+  }
   bool keyboard = !message.choices.empty();
   for (const Choice& choice : message.choices) {
     if (choice.id.empty() || choice.id.size() > kMaxCallbackDataBytes) keyboard = false;

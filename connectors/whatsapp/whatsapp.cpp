@@ -183,7 +183,15 @@ tl::expected<Inbound, Refusal> parse_inbound(const InboundRequest& request,
       if (const json::array* statuses = array_at(*value, "statuses")) {
         for (const json::value& item : *statuses) {
           if (!item.is_object()) continue;
-          if (auto event = parse_status(item.get_object())) inbound.events.emplace_back(*event);
+          auto event = parse_status(item.get_object());
+          if (!event) continue;
+          // 131050: the person stopped marketing messages from us: an opt-out.
+          if (event->state == StatusEvent::State::failed &&
+              event->error.rfind(kStoppedMarketingCode, 0) == 0) {
+            OptOutEvent opt_out{string_at(item.get_object(), "recipient_id"), "whatsapp_131050"};
+            if (!opt_out.address.empty()) inbound.events.emplace_back(std::move(opt_out));
+          }
+          inbound.events.emplace_back(std::move(*event));
         }
       }
     }
@@ -225,6 +233,17 @@ bool fits(const std::vector<Choice>& choices, std::size_t max_count, std::size_t
 }  // namespace
 
 HttpCall render(const OutboundMessage& message, const Settings& settings) {
+  if (!message.template_name.empty()) {
+    HttpCall call =
+        render_template(message.address, message.template_name, message.template_language,
+                        message.template_parameters, settings);
+    if (!message.reference.empty()) {
+      json::value parsed = json::parse(call.body);
+      parsed.as_object()["biz_opaque_callback_data"] = message.reference;
+      call.body = json::serialize(parsed);
+    }
+    return call;
+  }
   json::object body = envelope(message.address);
   // Echoed in every status webhook of this message: resolves an item left in flight by a
   // crash (see gateway/outbox_worker.hpp).
@@ -333,6 +352,7 @@ SendOutcome classify_response(const ProviderResponse& response) {
     return outcome;
   }
   outcome.kind = SendOutcome::Kind::permanent;
+  outcome.opted_out = code == 131050;
   return outcome;
 }
 

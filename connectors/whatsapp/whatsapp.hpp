@@ -29,6 +29,10 @@ inline constexpr std::size_t kMaxRowTitleChars = 24;
 inline constexpr std::size_t kMaxRowDescriptionChars = 72;
 inline constexpr std::size_t kMaxListButtonChars = 20;
 
+// Error code of "this recipient has chosen to stop receiving marketing messages from your
+// business": parse_inbound adds an OptOutEvent for a failed status with it.
+inline constexpr std::string_view kStoppedMarketingCode = "131050 ";
+
 // Replies to a business-scoped user id (a sender without a phone number) go to
 // "recipient" instead of "to"; such addresses carry this prefix.
 inline constexpr std::string_view kUserIdPrefix = "user:";

@@ -77,6 +77,32 @@ TEST_CASE("the checked-in example configuration parses to the defaults") {
   CHECK(example->outbox.request_timeout == defaults.outbox.request_timeout);
   CHECK(example->outbox.max_in_flight == defaults.outbox.max_in_flight);
   CHECK(example->outbox.sms_max_segments == defaults.outbox.sms_max_segments);
+  CHECK(example->notifications.max_recipients == defaults.notifications.max_recipients);
+  CHECK(example->notifications.whatsapp_templates == defaults.notifications.whatsapp_templates);
+}
+
+TEST_CASE("notifications.whatsapp_templates maps template keys to approved templates") {
+  auto config = parse_config(
+      "notifications:\n"
+      "  whatsapp_templates:\n"
+      "    office_hours:\n"
+      "      name: deventer_office_hours\n"
+      "      languages: {nl: nl, en: en_US}\n"
+      "      parameters: [day, hours, place]\n");
+  REQUIRE_MESSAGE(config, (config ? "" : config.error().describe()));
+  const WhatsappTemplate& mapped = config->notifications.whatsapp_templates.at("office_hours");
+  CHECK(mapped.name == "deventer_office_hours");
+  CHECK(mapped.languages.at("en") == "en_US");
+  CHECK(mapped.parameters == std::vector<std::string>{"day", "hours", "place"});
+  auto nameless = parse_config(
+      "notifications:\n  whatsapp_templates:\n    office_hours: {languages: {nl: nl}}\n");
+  REQUIRE_FALSE(nameless);
+  CHECK(nameless.error().key == "notifications.whatsapp_templates.office_hours.name");
+  auto unknown = parse_config(
+      "notifications:\n  whatsapp_templates:\n    x: {name: a, languages: {nl: nl}, colour: "
+      "red}\n");
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().key == "notifications.whatsapp_templates.x.colour");
 }
 
 TEST_CASE("settings are read") {
