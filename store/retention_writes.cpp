@@ -49,8 +49,8 @@ DELETE FROM messages WHERE id IN (
 
 // The raw phone number or chat id of a person who has not written for the period: kept
 // only to reply, so it goes; a returning person is recognised again by the pseudonym and
-// the address comes back with their next message. A subject with a broadcast
-// subscription keeps it while subscribed (checked when subscribers exist).
+// the address comes back with their next message. An active subscriber keeps
+// theirs: broadcasts need it.
 constexpr std::string_view kDeleteContacts = R"sql(
 DELETE FROM contact_addresses WHERE subject_id IN (
   SELECT a.subject_id FROM contact_addresses a
@@ -59,6 +59,26 @@ DELETE FROM contact_addresses WHERE subject_id IN (
     AND NOT EXISTS (SELECT 1 FROM outbox o
                     WHERE (o.subject_id = a.subject_id OR o.conversation_id = c.id)
                       AND o.status IN ('queued', 'inflight'))
+    AND NOT EXISTS (SELECT 1 FROM subscribers s
+                    WHERE s.subject_id = a.subject_id AND s.state = 'active')
+  LIMIT :limit))sql";
+
+// A subscription that was stopped (or asked about and never answered) is kept for the
+// period as the record of the person's choice, then goes with its topics.
+constexpr std::string_view kDeleteSubscribers = R"sql(
+DELETE FROM subscribers WHERE id IN (
+  SELECT id FROM subscribers
+  WHERE state != 'active' AND coalesce(opted_out_at, asked_at, updated_at) < :cutoff
+  LIMIT :limit))sql";
+
+// The history of opt-ins and opt-outs proves consent while a subscription is active; once
+// it is not, its events go after the period.
+constexpr std::string_view kDeleteSubscriptionEvents = R"sql(
+DELETE FROM subscription_events WHERE id IN (
+  SELECT e.id FROM subscription_events e
+  WHERE e.at < :cutoff
+    AND NOT EXISTS (SELECT 1 FROM subscribers s
+                    WHERE s.subject_id = e.subject_id AND s.state = 'active')
   LIMIT :limit))sql";
 
 // What a conversation was in the middle of (a half-filled form may hold what the person
@@ -86,12 +106,21 @@ Result<RetentionOutcome> write_retention(SqliteConnection& db, const RetentionPo
   if (!states) return tl::unexpected(states.error());
   auto contacts = run_delete(db, kDeleteContacts, contact_cutoff, limit, "retention: contacts");
   if (!contacts) return tl::unexpected(contacts.error());
+  auto subscribers =
+      run_delete(db, kDeleteSubscribers, contact_cutoff, limit, "retention: subscribers");
+  if (!subscribers) return tl::unexpected(subscribers.error());
+  auto events = run_delete(db, kDeleteSubscriptionEvents, contact_cutoff, limit,
+                           "retention: subscription events");
+  if (!events) return tl::unexpected(events.error());
 
   outcome.outbox_items = *outbox;
   outcome.messages = *messages;
   outcome.dialog_states = *states;
   outcome.contact_addresses = *contacts;
-  outcome.more = *outbox == limit || *messages == limit || *states == limit || *contacts == limit;
+  outcome.subscribers = *subscribers;
+  outcome.subscription_events = *events;
+  outcome.more = *outbox == limit || *messages == limit || *states == limit || *contacts == limit ||
+                 *subscribers == limit || *events == limit;
   return outcome;
 }
 

@@ -224,9 +224,11 @@ struct OutboxCounts {
 
 // How long personal data is kept (docs/privacy.md). Ages in milliseconds.
 struct RetentionPolicy {
-  Millis message_text_age = 90LL * 24 * 3600 * 1000;   // message texts and sent replies
-  Millis contact_idle_age = 365LL * 24 * 3600 * 1000;  // reply address after the last message
-  std::size_t batch_rows = 5000;                       // most rows of each kind per run
+  Millis message_text_age = 90LL * 24 * 3600 * 1000;  // message texts and sent replies
+  // A reply address after the last message (kept while subscribed), and a stopped
+  // subscription with its history.
+  Millis contact_idle_age = 365LL * 24 * 3600 * 1000;
+  std::size_t batch_rows = 5000;  // most rows of each kind per run
 };
 
 // Rows deleted (or cleared) by one retention run.
@@ -235,7 +237,9 @@ struct RetentionOutcome {
   std::int64_t outbox_items = 0;
   std::int64_t dialog_states = 0;
   std::int64_t contact_addresses = 0;
-  bool more = false;  // a kind hit batch_rows: run again soon
+  std::int64_t subscribers = 0;          // stopped or unanswered subscriptions
+  std::int64_t subscription_events = 0;  // their opt-in/opt-out history
+  bool more = false;                     // a kind hit batch_rows: run again soon
 };
 
 // Counters the gateway exports on /metrics.

@@ -75,6 +75,33 @@ TEST_CASE("store: retention deletes old texts and replies, keeps young ones and 
   CHECK(query_int(side, "SELECT count(*) FROM subjects") == 2);  // pseudonyms stay
 }
 
+TEST_CASE("store: subscribers keep their address; stopped subscriptions go after the period") {
+  TempDir dir;
+  const auto options = testing::options_for(dir);
+  auto store = open_store(options);
+  REQUIRE(commit(*store, turn_with_address("p-sub", "wamid.s1", 0, kT0, "40712000011")));
+  REQUIRE(commit(*store, turn_with_address("p-stop", "wamid.s2", 0, kT0, "40712000012")));
+  auto side = testing::open_side_connection(options.path);
+  REQUIRE(side.exec("UPDATE outbox SET status = 'read'"));
+  REQUIRE(side.exec(
+      "INSERT INTO subscribers (subject_id, channel, language, state, opted_in_at, opted_out_at, "
+      "created_at, updated_at) SELECT id, 'whatsapp', 'ro', CASE pseudonym WHEN 'p-sub' THEN "
+      "'active' ELSE 'stopped' END, 1700000000000, CASE pseudonym WHEN 'p-sub' THEN NULL ELSE "
+      "1700000000000 END, 1700000000000, 1700000000000 FROM subjects"));
+  REQUIRE(
+      side.exec("INSERT INTO subscription_events (subject_id, state, how, at) SELECT id, 'active', "
+                "'keyword', 1700000000000 FROM subjects"));
+
+  auto outcome = retain(*store, RetentionPolicy{}, kT0 + 366 * kDay);
+  REQUIRE_MESSAGE(outcome, outcome.error().message);
+  CHECK(outcome->contact_addresses == 1);  // the stopped one's; the subscriber keeps theirs
+  CHECK(outcome->subscribers == 1);
+  CHECK(outcome->subscription_events == 1);
+  CHECK(query_int(side, "SELECT count(*) FROM subscribers WHERE state = 'active'") == 1);
+  CHECK(query_int(side, "SELECT count(*) FROM contact_addresses") == 1);
+  CHECK(query_int(side, "SELECT count(*) FROM subscription_events") == 1);
+}
+
 TEST_CASE("store: a backlog is deleted in batches that say when there is more") {
   TempDir dir;
   const auto options = testing::options_for(dir);
