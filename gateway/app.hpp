@@ -39,6 +39,8 @@ struct App {
   std::atomic<bool> stopping{false};
   // Wakes the outbox worker after replies were committed (set in server.cpp).
   std::function<void()> wake_outbox;
+  // The Buurtmaker's console (gateway/admin_console.hpp), set in server.cpp.
+  std::shared_ptr<struct AdminConsole> admin;
 };
 
 }  // namespace buurtlijn::gateway

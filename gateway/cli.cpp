@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include "gateway/admin_console.hpp"
 #include "gateway/content_commands.hpp"
 #include "gateway/server.hpp"
 
@@ -21,6 +22,8 @@ constexpr const char* kUsage =
     "  classify  language and topic of each message on stdin, as JSON lines\n"
     "  content check\n"
     "            check the dialog tree and the 16 catalogs; print their coverage\n"
+    "  admin add-user --name N --role R\n"
+    "            create a console user (password read from stdin)\n"
     "\n"
     "Run 'buurtlijn <command> --help' for the options of a command.\n"
     "Secrets come from the environment (BUURTLIJN_*), never from the config file.\n";
@@ -97,6 +100,7 @@ int run_cli(const std::vector<std::string>& args) {
   if (args[0] == "serve") return serve(rest);
   if (args[0] == "classify") return classify_command(rest, std::cin, std::cout);
   if (args[0] == "content") return content_command(rest, std::cout);
+  if (args[0] == "admin") return admin_command(rest, std::cin, std::cout, std::cerr);
   std::cerr << "buurtlijn: unknown command '" << args[0] << "'\n\n" << kUsage;
   return 2;
 }

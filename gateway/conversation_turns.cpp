@@ -26,7 +26,11 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     const dialogs::ConversationState before =
         *existing ? dialogs::ConversationState::parse((*existing)->dialog_state)
                   : dialogs::ConversationState{};
-    dialogs::Turn turn = dialogs::respond(before, message.event, content, now);
+    // While a person holds the conversation (console take-over) the bot stays silent:
+    // the message is kept for the inbox and the state does not move.
+    dialogs::Turn turn = *existing && (*existing)->paused_by_human
+                             ? dialogs::Turn{before, {}, {}}
+                             : dialogs::respond(before, message.event, content, now);
 
     store::InboundTurn write;
     write.channel = message.channel;
@@ -38,6 +42,9 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     write.expected_version = *existing ? (*existing)->version : 0;
     write.language = turn.state.language;
     write.dialog_state = turn.state.serialize();
+    for (const dialogs::Action& action : turn.actions) {
+      if (action.kind == dialogs::Action::Kind::hand_over) write.hand_over_reason = action.reason;
+    }
     std::vector<std::string> payloads;
     for (const dialogs::Reply& reply : turn.replies) {
       for (std::string& payload : render(reply)) {

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include "gateway/admin_console.hpp"
 #include "gateway/app.hpp"
 #include "gateway/webhooks.hpp"
 
@@ -115,6 +116,10 @@ boost::asio::awaitable<Response> handle_request(App& app, const Request& request
       auto response = co_await handle_webhook(app, request, match.route->id);
       co_return response;
     }
+    case RouteId::admin_page:
+    case RouteId::admin_asset:
+    case RouteId::admin_api:
+      co_return handle_admin(app, request, std::string(request[kPeerHeader]));
   }
   co_return json_error(http::status::not_found, "not_found", "no such resource", version);
 }
@@ -122,6 +127,7 @@ boost::asio::awaitable<Response> handle_request(App& app, const Request& request
 Router make_router() {
   const std::size_t small = std::size_t{16} * 1024;  // GET routes need no body at all
   const std::size_t webhook = std::size_t{1024} * 1024;
+  const std::size_t admin_form = std::size_t{64} * 1024;
   return Router({
       {RouteId::webchat_page, "webchat_page", "/", {http::verb::get}, small},
       {RouteId::webchat_languages,
@@ -151,6 +157,11 @@ Router make_router() {
        "/webhooks/kannel/dlr",
        {http::verb::get},
        small},
+      // The console (admin/console.hpp): pages, their static files, the JSON the pages use.
+      {RouteId::admin_page, "admin_page", "/admin/", {http::verb::get}, small},
+      {RouteId::admin_asset, "admin_asset", "/admin/static/*", {http::verb::get}, small},
+      {RouteId::admin_api, "admin_api", "/admin/api/*", {http::verb::get, http::verb::post}, admin_form},
+      {RouteId::admin_page, "admin_page", "/admin/*", {http::verb::get, http::verb::post}, admin_form},
   });
 }
 

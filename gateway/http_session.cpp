@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "gateway/admin_console.hpp"
 #include "gateway/app.hpp"
 #include "gateway/handlers.hpp"
 #include "gateway/log.hpp"
@@ -147,6 +148,11 @@ asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
       }
     }
     Request request = parser.release();
+    {
+      beast::error_code peer_error;
+      const auto peer = connection->stream.socket().remote_endpoint(peer_error);
+      request.set(kPeerHeader, peer_error ? std::string() : peer.address().to_string());
+    }
     const std::string route = match.route != nullptr ? match.route->name : "unmatched";
 
     if (match.kind == RouteMatch::Kind::found && match.route->id == RouteId::webchat_socket &&

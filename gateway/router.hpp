@@ -27,6 +27,9 @@ enum class RouteId {
   telegram_webhook,
   kannel_webhook,
   kannel_delivery_report,
+  admin_page,
+  admin_asset,
+  admin_api,
 };
 
 struct Route {

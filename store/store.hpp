@@ -73,6 +73,9 @@ struct InboundTurn {
   // in its own table (contact_addresses) and replaced when it changes. Empty for the
   // web chat, which answers over its socket: nothing is stored then.
   std::string contact_address;
+  // Non-empty when the dialog handed the conversation over to a person (the reason): the
+  // conversation enters the console's inbox in the same transaction.
+  std::string hand_over_reason;
 };
 
 struct TurnCommitted {

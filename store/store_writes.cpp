@@ -2,6 +2,8 @@
 // each call inside the savepoint the writer opened for its job.
 #include "store/store_writes.hpp"
 
+#include "store/admin_writes.hpp"
+
 #include <string>
 
 #include "store/sqlite_error.hpp"
@@ -261,6 +263,12 @@ Result<TurnCommitted> write_turn(SqliteConnection& db, const InboundTurn& turn) 
       return tl::unexpected(outbox_id.error());
     }
     committed.outbox_ids.push_back(*outbox_id);
+  }
+  if (!turn.hand_over_reason.empty()) {
+    if (auto ok = write_hand_over(db, conversation->id, turn.hand_over_reason, turn.received_at);
+        !ok) {
+      return tl::unexpected(ok.error());
+    }
   }
   return committed;
 }

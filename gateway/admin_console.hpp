@@ -1,0 +1,35 @@
+// Wires the Buurtmaker's console (admin/console.hpp) into the running server: the
+// console's store, its host (the content holder, reply rendering, web chat delivery,
+// the outbox) and the /admin/ routes' adapter from Beast requests. Also the
+// `buurtlijn admin add-user` command. Thread-safe as the console is.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/http_responses.hpp"
+
+namespace buurtlijn::gateway {
+
+struct App;
+struct AdminConsole;  // defined in admin_console.cpp
+
+// Creates the console over app.store, re-applies the stored text edits to the content
+// (publishing it) and logs how to create a first user when there is none. Returns
+// nullptr (after logging why) when the stored edits cannot be applied.
+std::shared_ptr<AdminConsole> start_admin_console(App& app);
+
+// Serves a request under /admin/ (the session's peer address comes from `peer`).
+Response handle_admin(App& app, const Request& request, const std::string& peer);
+
+// `buurtlijn admin add-user --name N --role R [--team T]`: password from stdin.
+int admin_command(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+                  std::ostream& err);
+
+// The header http_session sets to the connection's remote address (any value a client
+// sent under this name is replaced).
+inline constexpr const char* kPeerHeader = "X-Buurtlijn-Peer";
+
+}  // namespace buurtlijn::gateway
