@@ -131,6 +131,10 @@ Response handle_admin(App& app, const Request& request, const std::string& peer)
   Response response = text_response(static_cast<http::status>(out.status), out.body,
                                     out.content_type, request.version());
   for (const auto& [name, value] : out.headers) response.insert(name, value);
+  // The usual headers, except that the console's own forms must carry their Origin
+  // (the console refuses cross-site posts): same-origin instead of no-referrer.
+  add_security_headers(response);
+  response.set("Referrer-Policy", "same-origin");
   return response;
 }
 
