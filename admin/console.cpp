@@ -87,36 +87,41 @@ ConsoleResponse page(const Console::Visit& visit, std::string_view title, const 
     for (const NavEntry& entry : kNavigation) {
       if (!entry.built || !visit.allowed(entry.permission)) continue;
       const bool current = entry.path == active;
-      items += fill(current ? R"(<li><a href="/admin/{{path}}" aria-current="page">{{label}}{{extra}}</a></li>)"
-                            : R"(<li><a href="/admin/{{path}}">{{label}}{{extra}}</a></li>)",
-                    {{"path", std::string(entry.path)},
-                     {"label", visit.t(entry.key)},
-                     {"extra", entry.path == "inbox"
-                                   ? fill(R"( <span class="count" id="inbox-count" aria-live="polite"></span>)")
-                                   : Html()}});
+      items += fill(
+          current
+              ? R"(<li><a href="/admin/{{path}}" aria-current="page">{{label}}{{extra}}</a></li>)"
+              : R"(<li><a href="/admin/{{path}}">{{label}}{{extra}}</a></li>)",
+          {{"path", std::string(entry.path)},
+           {"label", visit.t(entry.key)},
+           {"extra",
+            entry.path == "inbox"
+                ? fill(R"( <span class="count" id="inbox-count" aria-live="polite"></span>)")
+                : Html()}});
     }
     nav = fill(R"(<nav aria-label="{{label}}"><ul>{{items}}</ul></nav>)",
                {{"label", visit.t("nav.label")}, {"items", items}});
-    who = fill(R"({{name}} ({{role}}) <form method="post" action="/admin/logout" class="inline">{{csrf}}<button type="submit">{{logout}}</button></form>)",
-               {{"name", visit.user->name},
-                {"role", visit.t("role." + visit.user->role)},
-                {"csrf", csrf_field(visit)},
-                {"logout", visit.t("nav.logout")}});
+    who = fill(
+        R"({{name}} ({{role}}) <form method="post" action="/admin/logout" class="inline">{{csrf}}<button type="submit">{{logout}}</button></form>)",
+        {{"name", visit.user->name},
+         {"role", visit.t("role." + visit.user->role)},
+         {"csrf", csrf_field(visit)},
+         {"logout", visit.t("nav.logout")}});
   }
   const std::string other = visit.language == "nl" ? "en" : "nl";
   who += fill(R"( <a href="/admin/language?set={{code}}" lang="{{code}}">{{name}}</a>)",
               {{"code", other}, {"name", other == "nl" ? "Nederlands" : "English"}});
   ConsoleResponse response;
   response.status = status;
-  response.body = fill(kLayout, {{"lang", visit.language},
-                                 {"title", std::string(title)},
-                                 {"csrf", visit.session ? visit.session->csrf_token : std::string()},
-                                 {"texts", script_texts(visit)},
-                                 {"skip", visit.t("nav.skip")},
-                                 {"nav", nav},
-                                 {"who", who},
-                                 {"body", body}})
-                      .str();
+  response.body =
+      fill(kLayout, {{"lang", visit.language},
+                     {"title", std::string(title)},
+                     {"csrf", visit.session ? visit.session->csrf_token : std::string()},
+                     {"texts", script_texts(visit)},
+                     {"skip", visit.t("nav.skip")},
+                     {"nav", nav},
+                     {"who", who},
+                     {"body", body}})
+          .str();
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;
 }
@@ -254,10 +259,10 @@ ConsoleResponse Console::dispatch(Visit& visit) {
   if (path == "language") {
     const std::string code = visit.param("set") == "en" ? "en" : "nl";
     ConsoleResponse response = redirect("/admin/");
-    response.headers.emplace_back(
-        "Set-Cookie", std::string(kLanguageCookie) + "=" + code +
-                          "; Path=/admin; SameSite=Strict; Max-Age=31536000" +
-                          (visit.request.secure ? "; Secure" : ""));
+    response.headers.emplace_back("Set-Cookie",
+                                  std::string(kLanguageCookie) + "=" + code +
+                                      "; Path=/admin; SameSite=Strict; Max-Age=31536000" +
+                                      (visit.request.secure ? "; Secure" : ""));
     return response;
   }
 
@@ -421,12 +426,14 @@ ConsoleResponse Console::audit(Visit& visit) {
   if (!entries) return refuse(visit, 503, "error.store");
   Html rows;
   for (const store::AuditEntry& entry : *entries) {
-    rows += fill("<tr><td>{{at}}</td><td>{{who}}</td><td>{{action}}</td><td>{{object}}</td><td>{{detail}}</td></tr>",
-                 {{"at", format_time(entry.at)},
-                  {"who", entry.user_name},
-                  {"action", entry.action},
-                  {"object", entry.object},
-                  {"detail", entry.detail}});
+    rows += fill(
+        "<tr><td>{{at}}</td><td>{{who}}</td><td>{{action}}</td><td>{{object}}</td><td>{{detail}}</"
+        "td></tr>",
+        {{"at", format_time(entry.at)},
+         {"who", entry.user_name},
+         {"action", entry.action},
+         {"object", entry.object},
+         {"detail", entry.detail}});
   }
   const Html body = fill(R"html(<p>{{intro}}</p>
 <div class="scroll"><table><caption>{{caption}}</caption>

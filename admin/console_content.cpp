@@ -13,16 +13,17 @@ using namespace console_parts;
 
 namespace {
 
-bool is_source_language(std::string_view language) { return language == "nl" || language == "en"; }
+bool is_source_language(std::string_view language) {
+  return language == "nl" || language == "en";
+}
 
 // "nodes.brp.text" -> "brp"; "messages.welcome" -> "welcome".
 std::string id_of_key(std::string_view key) {
   const auto first = key.find('.');
   if (first == std::string_view::npos) return {};
   const auto second = key.find('.', first + 1);
-  return std::string(key.substr(first + 1, second == std::string_view::npos
-                                               ? std::string_view::npos
-                                               : second - first - 1));
+  return std::string(key.substr(
+      first + 1, second == std::string_view::npos ? std::string_view::npos : second - first - 1));
 }
 
 std::string page_of_key(std::string_view key) {
@@ -36,11 +37,13 @@ std::vector<std::string> all_keys(const dialogs::Content& content) {
   for (const dialogs::Node& node : content.nodes()) {
     for (std::string& key : node_keys(node)) keys.push_back(std::move(key));
   }
-  for (const std::string& message : content.messages()) keys.push_back(dialogs::message_key(message));
+  for (const std::string& message : content.messages())
+    keys.push_back(dialogs::message_key(message));
   return keys;
 }
 
-std::string own_text(const dialogs::Content& content, std::string_view key, std::string_view language) {
+std::string own_text(const dialogs::Content& content, std::string_view key,
+                     std::string_view language) {
   const auto found = content.lookup(key, language);
   if (!found || found->fallback) return {};
   return std::string(found->pattern);
@@ -52,7 +55,8 @@ std::string normalise(std::string text) {
   for (const char c : text) {
     if (c != '\r') out += c;
   }
-  while (!out.empty() && (out.back() == ' ' || out.back() == '\n' || out.back() == '\t')) out.pop_back();
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\n' || out.back() == '\t'))
+    out.pop_back();
   std::size_t start = 0;
   while (start < out.size() && (out[start] == ' ' || out[start] == '\n')) ++start;
   return out.substr(start);
@@ -74,7 +78,8 @@ Html word_diff(std::string_view before, std::string_view after) {
   const auto a = split(before);
   const auto b = split(after);
   if (a.size() > 600 || b.size() > 600) {
-    return fill("<del>{{a}}</del> <ins>{{b}}</ins>", {{"a", std::string(before)}, {"b", std::string(after)}});
+    return fill("<del>{{a}}</del> <ins>{{b}}</ins>",
+                {{"a", std::string(before)}, {"b", std::string(after)}});
   }
   std::vector<std::vector<int>> lcs(a.size() + 1, std::vector<int>(b.size() + 1, 0));
   for (std::size_t i = a.size(); i-- > 0;) {
@@ -122,10 +127,14 @@ ConsoleResponse Console::content_outline(Visit& visit) {
   };
   auto badges = [&](const std::string& id, int missing) {
     Html out;
-    if (missing > 0) out += fill(R"( <span class="badge missing">{{t}}</span>)", {{"t", visit.t("content.missing_count", {{"count", std::int64_t{missing}}})}});
+    if (missing > 0)
+      out += fill(R"( <span class="badge missing">{{t}}</span>)",
+                  {{"t", visit.t("content.missing_count", {{"count", std::int64_t{missing}}})}});
     const auto flagged = flagged_per_node.find(id);
     if (flagged != flagged_per_node.end()) {
-      out += fill(R"( <span class="badge review">{{t}}</span>)", {{"t", visit.t("content.review_count", {{"count", std::int64_t{flagged->second}}})}});
+      out += fill(
+          R"( <span class="badge review">{{t}}</span>)",
+          {{"t", visit.t("content.review_count", {{"count", std::int64_t{flagged->second}}})}});
     }
     return out;
   };
@@ -134,13 +143,19 @@ ConsoleResponse Console::content_outline(Visit& visit) {
     for (const std::string& child : node.children) {
       if (const dialogs::Node* next = content->node(child)) children += outline(*next);
     }
-    const std::string label = own_text(*content, node.parent.empty() ? dialogs::node_text_key(node.id) : dialogs::node_label_key(node.id), "nl");
-    return fill(R"(<li><a href="/admin/node?id={{id}}">{{label}}</a> <code>{{id}}</code> <span class="kind">{{kind}}</span>{{badges}}{{children}}</li>)",
-                {{"id", node.id},
-                 {"label", node.parent.empty() ? visit.t("content.root") : label},
-                 {"kind", visit.t(node.kind == dialogs::NodeKind::menu ? "kind.menu" : node.kind == dialogs::NodeKind::handover ? "kind.handover" : "kind.answer")},
-                 {"badges", badges(node.id, missing_of(node))},
-                 {"children", children.empty() ? Html() : fill("<ul>{{c}}</ul>", {{"c", children}})}});
+    const std::string label = own_text(
+        *content,
+        node.parent.empty() ? dialogs::node_text_key(node.id) : dialogs::node_label_key(node.id),
+        "nl");
+    return fill(
+        R"(<li><a href="/admin/node?id={{id}}">{{label}}</a> <code>{{id}}</code> <span class="kind">{{kind}}</span>{{badges}}{{children}}</li>)",
+        {{"id", node.id},
+         {"label", node.parent.empty() ? visit.t("content.root") : label},
+         {"kind", visit.t(node.kind == dialogs::NodeKind::menu       ? "kind.menu"
+                          : node.kind == dialogs::NodeKind::handover ? "kind.handover"
+                                                                     : "kind.answer")},
+         {"badges", badges(node.id, missing_of(node))},
+         {"children", children.empty() ? Html() : fill("<ul>{{c}}</ul>", {{"c", children}})}});
   };
   Html others;
   for (const dialogs::Node& node : content->nodes()) {
@@ -194,16 +209,24 @@ ConsoleResponse Console::node_page(Visit& visit, std::string_view notice,
     Html cards;
     for (const dialogs::LanguageInfo& language : content->languages()) {
       const std::string text = own_text(*content, key, language.code);
-      const std::string failed_text = visit.param("lang") == language.code && visit.param("key") == key && !errors.empty() ? visit.param("text") : "";
+      const std::string failed_text =
+          visit.param("lang") == language.code && visit.param("key") == key && !errors.empty()
+              ? visit.param("text")
+              : "";
       const std::string shown = failed_text.empty() ? text : failed_text;
       const Preview preview = editor_.preview(language.code, key, shown.empty() ? dutch : shown);
       Html status;
-      if (text.empty()) status += fill(R"(<span class="badge missing">{{t}}</span> )", {{"t", visit.t("content.missing")}});
+      if (text.empty())
+        status += fill(R"(<span class="badge missing">{{t}}</span> )",
+                       {{"t", visit.t("content.missing")}});
       const bool needs_review = flagged.count({language.code, key}) != 0;
-      if (needs_review) status += fill(R"(<span class="badge review">{{t}}</span> )", {{"t", visit.t("content.needs_review")}});
+      if (needs_review)
+        status += fill(R"(<span class="badge review">{{t}}</span> )",
+                       {{"t", visit.t("content.needs_review")}});
       const std::string field = "t-" + language.code + "-" + key;
       const std::string dir = language.right_to_left ? "rtl" : "ltr";
-      cards += fill(R"html(<article class="card" id="card-{{code}}-{{key}}">
+      cards += fill(
+          R"html(<article class="card" id="card-{{code}}-{{key}}">
 <form method="post" action="/admin/save" class="edit" data-lang="{{code}}" data-key="{{key}}">
 {{csrf}}<input type="hidden" name="lang" value="{{code}}"><input type="hidden" name="key" value="{{key}}"><input type="hidden" name="node" value="{{node}}">
 <h3><label for="{{field}}">{{name}} <span class="code">({{code}})</span></label> {{status}}</h3>
@@ -215,38 +238,57 @@ ConsoleResponse Console::node_page(Visit& visit, std::string_view notice,
 </form>
 {{confirm}}
 </article>)html",
-                    {{"code", language.code},
-                     {"key", key},
-                     {"node", visit.param("id").empty() ? "message:" + message : visit.param("id")},
-                     {"csrf", csrf_field(visit)},
-                     {"field", field},
-                     {"name", language.native_name},
-                     {"status", status},
-                     {"source", language.code == "nl" ? Html() : fill(R"(<p class="source" lang="nl"><span class="visually-hidden">Nederlands: </span>{{t}}</p>)", {{"t", dutch}})},
-                     {"dir", dir},
-                     {"text", shown},
-                     {"counts", visit.t("editor.counts", {{"chars", std::int64_t(preview.chars)}, {"sms", std::int64_t(preview.sms_segments)}})},
-                     {"preview_label", visit.t("editor.preview")},
-                     {"preview", preview.error.empty() ? preview.text : visit.t("editor.invalid")},
-                     {"save", visit.t("editor.save")},
-                     {"history", visit.t("editor.history")},
-                     {"confirm", needs_review ? fill(R"(<form method="post" action="/admin/confirm" class="inline">{{csrf}}<input type="hidden" name="lang" value="{{code}}"><input type="hidden" name="key" value="{{key}}"><button type="submit">{{t}}</button></form>)",
-                                                     {{"csrf", csrf_field(visit)}, {"code", language.code}, {"key", key}, {"t", visit.t("editor.confirm")}})
-                                              : Html()}});
+          {{"code", language.code},
+           {"key", key},
+           {"node", visit.param("id").empty() ? "message:" + message : visit.param("id")},
+           {"csrf", csrf_field(visit)},
+           {"field", field},
+           {"name", language.native_name},
+           {"status", status},
+           {"source",
+            language.code == "nl"
+                ? Html()
+                : fill(
+                      R"(<p class="source" lang="nl"><span class="visually-hidden">Nederlands: </span>{{t}}</p>)",
+                      {{"t", dutch}})},
+           {"dir", dir},
+           {"text", shown},
+           {"counts", visit.t("editor.counts", {{"chars", std::int64_t(preview.chars)},
+                                                {"sms", std::int64_t(preview.sms_segments)}})},
+           {"preview_label", visit.t("editor.preview")},
+           {"preview", preview.error.empty() ? preview.text : visit.t("editor.invalid")},
+           {"save", visit.t("editor.save")},
+           {"history", visit.t("editor.history")},
+           {"confirm",
+            needs_review
+                ? fill(
+                      R"(<form method="post" action="/admin/confirm" class="inline">{{csrf}}<input type="hidden" name="lang" value="{{code}}"><input type="hidden" name="key" value="{{key}}"><button type="submit">{{t}}</button></form>)",
+                      {{"csrf", csrf_field(visit)},
+                       {"code", language.code},
+                       {"key", key},
+                       {"t", visit.t("editor.confirm")}})
+                : Html()}});
     }
-    sections += fill(R"(<section aria-labelledby="h-{{key}}"><h2 id="h-{{key}}">{{title}}</h2><div class="cards">{{cards}}</div></section>)",
-                     {{"key", key},
-                      {"title", visit.t(key.rfind(".label") == key.size() - 6 ? "content.label" : "content.text")},
-                      {"cards", cards}});
+    sections += fill(
+        R"(<section aria-labelledby="h-{{key}}"><h2 id="h-{{key}}">{{title}}</h2><div class="cards">{{cards}}</div></section>)",
+        {{"key", key},
+         {"title",
+          visit.t(key.rfind(".label") == key.size() - 6 ? "content.label" : "content.text")},
+         {"cards", cards}});
   }
   Html error_list;
   for (const std::string& error : errors) error_list += fill("<li>{{e}}</li>", {{"e", error}});
-  const Html body = fill(R"({{notice}}{{errors}}<p><a href="/admin/content">{{back}}</a></p><p>{{help}}</p>{{sections}})",
-                         {{"notice", notice_box(notice, false)},
-                          {"errors", errors.empty() ? Html() : fill(R"(<div class="notice error" role="alert"><p>{{t}}</p><ul>{{l}}</ul></div>)", {{"t", visit.t("editor.refused")}, {"l", error_list}})},
-                          {"back", visit.t("content.back")},
-                          {"help", visit.t("editor.help")},
-                          {"sections", sections}});
+  const Html body = fill(
+      R"({{notice}}{{errors}}<p><a href="/admin/content">{{back}}</a></p><p>{{help}}</p>{{sections}})",
+      {{"notice", notice_box(notice, false)},
+       {"errors",
+        errors.empty()
+            ? Html()
+            : fill(R"(<div class="notice error" role="alert"><p>{{t}}</p><ul>{{l}}</ul></div>)",
+                   {{"t", visit.t("editor.refused")}, {"l", error_list}})},
+       {"back", visit.t("content.back")},
+       {"help", visit.t("editor.help")},
+       {"sections", sections}});
   return page(visit, title, body, "content", errors.empty() ? 200 : 422);
 }
 
@@ -267,7 +309,8 @@ std::vector<std::string> Console::store_edit(Visit& visit, store::TextEdit edit)
   if (!content) return {content.error()};
   if (is_source_language(edit.language)) {
     for (const auto& language : (*content)->languages()) {
-      if (language.code != edit.language && language.code != "nl") edit.flag_for_review.push_back(language.code);
+      if (language.code != edit.language && language.code != "nl")
+        edit.flag_for_review.push_back(language.code);
     }
   }
   if (auto saved = store_.save_text(edit, visit.actor(), visit.now); !saved) {
@@ -325,14 +368,16 @@ ConsoleResponse Console::revert(Visit& visit) {
     visit.query["key"] = edit.key;
     return history(visit);
   }
-  return redirect("/admin/history?lang=" + url_encode(edit.language) + "&key=" + url_encode(edit.key) + "&reverted=1");
+  return redirect("/admin/history?lang=" + url_encode(edit.language) +
+                  "&key=" + url_encode(edit.key) + "&reverted=1");
 }
 
 ConsoleResponse Console::confirm(Visit& visit) {
   const std::string language = visit.param("lang");
   const std::string key = visit.param("key");
   if (auto done = store_.confirm_review(language, key, visit.actor(), visit.now); !done) {
-    if (done.error().code == store::Error::Code::invalid) return refuse(visit, 400, "error.bad_request");
+    if (done.error().code == store::Error::Code::invalid)
+      return refuse(visit, 400, "error.bad_request");
     return refuse(visit, 503, "error.store");
   }
   return redirect(page_of_key(key) + "#card-" + language + "-" + key);
@@ -347,35 +392,38 @@ ConsoleResponse Console::history(Visit& visit) {
   if (!revisions) return refuse(visit, 503, "error.store");
   Html rows;
   for (const store::ContentRevision& revision : *revisions) {
-    rows += fill(R"html(<tr><td>{{at}}</td><td>{{who}}</td><td>{{kind}}</td><td class="diff" lang="{{lang}}" dir="{{dir}}">{{diff}}</td>
+    rows += fill(
+        R"html(<tr><td>{{at}}</td><td>{{who}}</td><td>{{kind}}</td><td class="diff" lang="{{lang}}" dir="{{dir}}">{{diff}}</td>
 <td><form method="post" action="/admin/revert">{{csrf}}<input type="hidden" name="revision" value="{{id}}"><button type="submit">{{revert}}</button></form></td></tr>)html",
-                 {{"at", format_time(revision.created_at)},
-                  {"who", revision.user_name},
-                  {"kind", visit.t("history.kind_" + revision.kind)},
-                  {"lang", language},
-                  {"dir", content->language(language)->right_to_left ? "rtl" : "ltr"},
-                  {"diff", word_diff(revision.previous, revision.text)},
-                  {"csrf", csrf_field(visit)},
-                  {"id", std::to_string(revision.id)},
-                  {"revert", visit.t("history.revert")}});
+        {{"at", format_time(revision.created_at)},
+         {"who", revision.user_name},
+         {"kind", visit.t("history.kind_" + revision.kind)},
+         {"lang", language},
+         {"dir", content->language(language)->right_to_left ? "rtl" : "ltr"},
+         {"diff", word_diff(revision.previous, revision.text)},
+         {"csrf", csrf_field(visit)},
+         {"id", std::to_string(revision.id)},
+         {"revert", visit.t("history.revert")}});
   }
-  const Html body = fill(R"html({{notice}}<p><a href="{{back_href}}">{{back}}</a></p>
+  const Html body =
+      fill(R"html({{notice}}<p><a href="{{back_href}}">{{back}}</a></p>
 <p>{{current_label}}</p><blockquote lang="{{lang}}">{{current}}</blockquote>
 <div class="scroll"><table><caption>{{caption}}</caption><thead><tr><th scope="col">{{when}}</th><th scope="col">{{who}}</th><th scope="col">{{kind}}</th><th scope="col">{{change}}</th><th scope="col"><span class="visually-hidden">{{revert}}</span></th></tr></thead>
 <tbody>{{rows}}</tbody></table></div>)html",
-                         {{"notice", notice_box(visit.param("reverted").empty() ? "" : visit.t("history.reverted"), false)},
-                          {"back_href", page_of_key(key)},
-                          {"back", visit.t("history.back")},
-                          {"current_label", visit.t("history.current")},
-                          {"lang", language},
-                          {"current", own_text(*content, key, language)},
-                          {"caption", visit.t("history.caption")},
-                          {"when", visit.t("audit.when")},
-                          {"who", visit.t("audit.who")},
-                          {"kind", visit.t("history.kind")},
-                          {"change", visit.t("history.change")},
-                          {"revert", visit.t("history.revert")},
-                          {"rows", rows}});
+           {{"notice",
+             notice_box(visit.param("reverted").empty() ? "" : visit.t("history.reverted"), false)},
+            {"back_href", page_of_key(key)},
+            {"back", visit.t("history.back")},
+            {"current_label", visit.t("history.current")},
+            {"lang", language},
+            {"current", own_text(*content, key, language)},
+            {"caption", visit.t("history.caption")},
+            {"when", visit.t("audit.when")},
+            {"who", visit.t("audit.who")},
+            {"kind", visit.t("history.kind")},
+            {"change", visit.t("history.change")},
+            {"revert", visit.t("history.revert")},
+            {"rows", rows}});
   return page(visit, visit.t("history.title", {{"key", key}, {"lang", language}}), body, "content");
 }
 
@@ -391,33 +439,38 @@ ConsoleResponse Console::coverage(Visit& visit) {
     for (const std::string& key : keys) {
       if (!own_text(*content, key, language.code).empty()) continue;
       ++missing_count;
-      missing += fill(R"(<li><a href="{{href}}">{{key}}</a></li>)", {{"href", page_of_key(key)}, {"key", key}});
+      missing += fill(R"(<li><a href="{{href}}">{{key}}</a></li>)",
+                      {{"href", page_of_key(key)}, {"key", key}});
     }
     Html review;
     int review_count = 0;
     for (const auto& flag : *flags) {
       if (flag.language != language.code) continue;
       ++review_count;
-      review += fill(R"(<li><a href="{{href}}">{{key}}</a></li>)", {{"href", page_of_key(flag.key)}, {"key", flag.key}});
+      review += fill(R"(<li><a href="{{href}}">{{key}}</a></li>)",
+                     {{"href", page_of_key(flag.key)}, {"key", flag.key}});
     }
-    rows += fill(R"html(<tr><th scope="row" lang="{{code}}">{{name}} ({{code}})</th><td>{{done}}</td><td>{{missing_count}}<ul>{{missing}}</ul></td><td>{{review_count}}<ul>{{review}}</ul></td></tr>)html",
-                 {{"code", language.code},
-                  {"name", language.native_name},
-                  {"done", std::to_string(keys.size() - missing_count) + " / " + std::to_string(keys.size())},
-                  {"missing_count", std::to_string(missing_count)},
-                  {"missing", missing},
-                  {"review_count", std::to_string(review_count)},
-                  {"review", review}});
+    rows += fill(
+        R"html(<tr><th scope="row" lang="{{code}}">{{name}} ({{code}})</th><td>{{done}}</td><td>{{missing_count}}<ul>{{missing}}</ul></td><td>{{review_count}}<ul>{{review}}</ul></td></tr>)html",
+        {{"code", language.code},
+         {"name", language.native_name},
+         {"done",
+          std::to_string(keys.size() - missing_count) + " / " + std::to_string(keys.size())},
+         {"missing_count", std::to_string(missing_count)},
+         {"missing", missing},
+         {"review_count", std::to_string(review_count)},
+         {"review", review}});
   }
-  const Html body = fill(R"html(<p>{{intro}}</p><div class="scroll"><table class="coverage"><caption>{{caption}}</caption>
+  const Html body = fill(
+      R"html(<p>{{intro}}</p><div class="scroll"><table class="coverage"><caption>{{caption}}</caption>
 <thead><tr><th scope="col">{{language}}</th><th scope="col">{{done}}</th><th scope="col">{{missing}}</th><th scope="col">{{review}}</th></tr></thead><tbody>{{rows}}</tbody></table></div>)html",
-                         {{"intro", visit.t("coverage.intro")},
-                          {"caption", visit.t("coverage.caption")},
-                          {"language", visit.t("coverage.language")},
-                          {"done", visit.t("coverage.done")},
-                          {"missing", visit.t("content.missing")},
-                          {"review", visit.t("content.needs_review")},
-                          {"rows", rows}});
+      {{"intro", visit.t("coverage.intro")},
+       {"caption", visit.t("coverage.caption")},
+       {"language", visit.t("coverage.language")},
+       {"done", visit.t("coverage.done")},
+       {"missing", visit.t("content.missing")},
+       {"review", visit.t("content.needs_review")},
+       {"rows", rows}});
   return page(visit, visit.t("coverage.title"), body, "coverage");
 }
 
@@ -425,14 +478,17 @@ ConsoleResponse Console::preview(Visit& visit) {
   const auto content = host_.content();
   const std::string language = visit.param("lang");
   if (!content->has_language(language)) return refuse(visit, 400, "error.bad_request");
-  const Preview preview = editor_.preview(language, visit.param("key"), normalise(visit.param("text")));
+  const Preview preview =
+      editor_.preview(language, visit.param("key"), normalise(visit.param("text")));
   boost::json::array warnings;
   for (const std::string& warning : preview.warnings) warnings.emplace_back(visit.t(warning));
-  return json(200, boost::json::serialize(boost::json::object{
-                       {"text", preview.error.empty() ? preview.text : visit.t("editor.invalid")},
-                       {"valid", preview.error.empty()},
-                       {"counts", visit.t("editor.counts", {{"chars", std::int64_t(preview.chars)}, {"sms", std::int64_t(preview.sms_segments)}})},
-                       {"warnings", warnings}}));
+  return json(
+      200, boost::json::serialize(boost::json::object{
+               {"text", preview.error.empty() ? preview.text : visit.t("editor.invalid")},
+               {"valid", preview.error.empty()},
+               {"counts", visit.t("editor.counts", {{"chars", std::int64_t(preview.chars)},
+                                                    {"sms", std::int64_t(preview.sms_segments)}})},
+               {"warnings", warnings}}));
 }
 
 }  // namespace buurtlijn::admin

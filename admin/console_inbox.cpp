@@ -30,26 +30,35 @@ ConsoleResponse Console::inbox(Visit& visit) {
   if (!items) return refuse(visit, 503, "error.store");
   Html language_options = fill(R"(<option value="">{{t}}</option>)", {{"t", visit.t("inbox.any")}});
   for (const auto& language : content->languages()) {
-    language_options += fill(language.code == filter.language ? R"(<option value="{{c}}" selected>{{n}}</option>)" : R"(<option value="{{c}}">{{n}}</option>)",
-                             {{"c", language.code}, {"n", language.native_name}});
+    language_options +=
+        fill(language.code == filter.language ? R"(<option value="{{c}}" selected>{{n}}</option>)"
+                                              : R"(<option value="{{c}}">{{n}}</option>)",
+             {{"c", language.code}, {"n", language.native_name}});
   }
   Html channel_options = fill(R"(<option value="">{{t}}</option>)", {{"t", visit.t("inbox.any")}});
   for (const std::string_view channel : kChannels) {
-    channel_options += fill(channel == filter.channel ? R"(<option value="{{c}}" selected>{{n}}</option>)" : R"(<option value="{{c}}">{{n}}</option>)",
-                            {{"c", std::string(channel)}, {"n", visit.t("channel." + std::string(channel))}});
+    channel_options +=
+        fill(channel == filter.channel ? R"(<option value="{{c}}" selected>{{n}}</option>)"
+                                       : R"(<option value="{{c}}">{{n}}</option>)",
+             {{"c", std::string(channel)}, {"n", visit.t("channel." + std::string(channel))}});
   }
   Html rows;
   for (const store::InboxItem& item : *items) {
-    rows += fill(R"html(<tr class="{{state}}"><td><a href="/admin/conversation?id={{id}}">{{label}}</a></td><td>{{channel}}</td><td>{{language}}</td><td>{{reason}}</td><td>{{state_text}}</td><td>{{when}}</td><td>{{unread}}</td></tr>)html",
-                 {{"state", item.state},
-                  {"id", std::to_string(item.conversation_id)},
-                  {"label", visit.t("inbox.conversation", {{"id", item.conversation_id}})},
-                  {"channel", visit.t("channel." + item.channel)},
-                  {"language", language_name(*content, item.language)},
-                  {"reason", visit.t("reason." + item.reason)},
-                  {"state_text", item.state == "taken" ? visit.t("inbox.taken_by", {{"name", item.taken_by}}) : visit.t("state." + item.state)},
-                  {"when", format_time(item.requested_at)},
-                  {"unread", item.unread > 0 ? fill(R"(<span class="badge unread">{{n}}</span>)", {{"n", visit.t("inbox.unread", {{"count", item.unread}})}}) : Html()}});
+    rows += fill(
+        R"html(<tr class="{{state}}"><td><a href="/admin/conversation?id={{id}}">{{label}}</a></td><td>{{channel}}</td><td>{{language}}</td><td>{{reason}}</td><td>{{state_text}}</td><td>{{when}}</td><td>{{unread}}</td></tr>)html",
+        {{"state", item.state},
+         {"id", std::to_string(item.conversation_id)},
+         {"label", visit.t("inbox.conversation", {{"id", item.conversation_id}})},
+         {"channel", visit.t("channel." + item.channel)},
+         {"language", language_name(*content, item.language)},
+         {"reason", visit.t("reason." + item.reason)},
+         {"state_text", item.state == "taken" ? visit.t("inbox.taken_by", {{"name", item.taken_by}})
+                                              : visit.t("state." + item.state)},
+         {"when", format_time(item.requested_at)},
+         {"unread", item.unread > 0
+                        ? fill(R"(<span class="badge unread">{{n}}</span>)",
+                               {{"n", visit.t("inbox.unread", {{"count", item.unread}})}})
+                        : Html()}});
   }
   const Html body = fill(R"html(<p>{{intro}}</p>
 <form method="get" action="/admin/inbox" class="filters">
@@ -75,7 +84,9 @@ ConsoleResponse Console::inbox(Visit& visit) {
                           {"when", visit.t("inbox.when")},
                           {"unread", visit.t("inbox.unread_col")},
                           {"rows", rows},
-                          {"empty", items->empty() ? fill(R"(<p class="empty">{{t}}</p>)", {{"t", visit.t("inbox.empty")}}) : Html()}});
+                          {"empty", items->empty() ? fill(R"(<p class="empty">{{t}}</p>)",
+                                                          {{"t", visit.t("inbox.empty")}})
+                                                   : Html()}});
   return page(visit, visit.t("inbox.title"), body, "inbox");
 }
 
@@ -105,7 +116,8 @@ ConsoleResponse Console::conversation(Visit& visit, std::string_view notice) {
   auto messages = store_.conversation_messages(id, 200);
   if (!messages) return refuse(visit, 503, "error.store");
   if ((*item)->unread > 0) {
-    if (auto read = store_.mark_read(id, visit.now); !read) return refuse(visit, 503, "error.store");
+    if (auto read = store_.mark_read(id, visit.now); !read)
+      return refuse(visit, 503, "error.store");
   }
   const auto content = host_.content();
   const std::string& language = (*item)->language;
@@ -113,42 +125,48 @@ ConsoleResponse Console::conversation(Visit& visit, std::string_view notice) {
   const std::string dir = info != nullptr && info->right_to_left ? "rtl" : "ltr";
   Html list;
   for (const store::ConversationMessage& message : *messages) {
-    list += fill(R"(<li class="{{direction}}"><span class="meta">{{who}} · {{at}}</span><p lang="{{lang}}" dir="{{dir}}">{{text}}</p></li>)",
-                 {{"direction", message.direction},
-                  {"who", visit.t(message.direction == "in" ? "conversation.user" : "conversation.us")},
-                  {"at", format_time(message.created_at)},
-                  {"lang", language},
-                  {"dir", dir},
-                  {"text", message.text}});
+    list += fill(
+        R"(<li class="{{direction}}"><span class="meta">{{who}} · {{at}}</span><p lang="{{lang}}" dir="{{dir}}">{{text}}</p></li>)",
+        {{"direction", message.direction},
+         {"who", visit.t(message.direction == "in" ? "conversation.user" : "conversation.us")},
+         {"at", format_time(message.created_at)},
+         {"lang", language},
+         {"dir", dir},
+         {"text", message.text}});
   }
   const bool taken = (*item)->state == "taken";
   Html actions;
   if (!taken) {
-    actions = fill(R"(<form method="post" action="/admin/take">{{csrf}}<input type="hidden" name="id" value="{{id}}"><button type="submit" id="take">{{t}}</button></form>)",
-                   {{"csrf", csrf_field(visit)}, {"id", std::to_string(id)}, {"t", visit.t("conversation.take")}});
+    actions = fill(
+        R"(<form method="post" action="/admin/take">{{csrf}}<input type="hidden" name="id" value="{{id}}"><button type="submit" id="take">{{t}}</button></form>)",
+        {{"csrf", csrf_field(visit)},
+         {"id", std::to_string(id)},
+         {"t", visit.t("conversation.take")}});
   } else {
-    Html answers = fill(R"(<option value="">{{t}}</option>)", {{"t", visit.t("conversation.free_text")}});
+    Html answers =
+        fill(R"(<option value="">{{t}}</option>)", {{"t", visit.t("conversation.free_text")}});
     for (const dialogs::Node& node : content->nodes()) {
       if (node.kind == dialogs::NodeKind::menu || node.parent.empty()) continue;
       const auto label = content->lookup(dialogs::node_label_key(node.id), visit.language);
       answers += fill(R"(<option value="{{id}}">{{label}} ({{id}})</option>)",
                       {{"id", node.id}, {"label", label ? std::string(label->pattern) : node.id}});
     }
-    actions = fill(R"html(<form method="post" action="/admin/reply" class="reply">{{csrf}}<input type="hidden" name="id" value="{{id}}">
+    actions = fill(
+        R"html(<form method="post" action="/admin/reply" class="reply">{{csrf}}<input type="hidden" name="id" value="{{id}}">
 <p><label for="answer">{{ready}}</label><select id="answer" name="answer">{{answers}}</select></p>
 <p><label for="reply-text">{{free}}</label><textarea id="reply-text" name="text" rows="3" lang="{{lang}}" dir="auto"></textarea></p>
 <p class="hint">{{hint}}</p>
 <p><button type="submit" id="send-reply">{{send}}</button></p></form>
 <form method="post" action="/admin/release">{{csrf}}<input type="hidden" name="id" value="{{id}}"><button type="submit" id="release">{{release}}</button></form>)html",
-                   {{"csrf", csrf_field(visit)},
-                    {"id", std::to_string(id)},
-                    {"ready", visit.t("conversation.ready_answer")},
-                    {"answers", answers},
-                    {"free", visit.t("conversation.free_text_label")},
-                    {"lang", language},
-                    {"hint", visit.t("conversation.hint", {{"language", language_name(*content, language)}})},
-                    {"send", visit.t("conversation.send")},
-                    {"release", visit.t("conversation.release")}});
+        {{"csrf", csrf_field(visit)},
+         {"id", std::to_string(id)},
+         {"ready", visit.t("conversation.ready_answer")},
+         {"answers", answers},
+         {"free", visit.t("conversation.free_text_label")},
+         {"lang", language},
+         {"hint", visit.t("conversation.hint", {{"language", language_name(*content, language)}})},
+         {"send", visit.t("conversation.send")},
+         {"release", visit.t("conversation.release")}});
   }
   const Html body = fill(R"html({{notice}}<p><a href="/admin/inbox">{{back}}</a></p>
 <dl class="facts"><dt>{{channel_label}}</dt><dd>{{channel}}</dd><dt>{{language_label}}</dt><dd>{{language}}</dd><dt>{{reason_label}}</dt><dd>{{reason}}</dd><dt>{{state_label}}</dt><dd id="conversation-state">{{state}}</dd></dl>
@@ -163,7 +181,8 @@ ConsoleResponse Console::conversation(Visit& visit, std::string_view notice) {
                           {"reason_label", visit.t("inbox.reason")},
                           {"reason", visit.t("reason." + (*item)->reason)},
                           {"state_label", visit.t("inbox.state")},
-                          {"state", taken ? visit.t("inbox.taken_by", {{"name", (*item)->taken_by}}) : visit.t("state." + (*item)->state)},
+                          {"state", taken ? visit.t("inbox.taken_by", {{"name", (*item)->taken_by}})
+                                          : visit.t("state." + (*item)->state)},
                           {"messages_label", visit.t("conversation.messages")},
                           {"messages", list},
                           {"actions", actions}});
@@ -175,7 +194,8 @@ ConsoleResponse Console::take_or_release(Visit& visit, bool take) {
   auto done = take ? store_.take_over(id, visit.actor(), visit.now)
                    : store_.release(id, visit.actor(), visit.now);
   if (!done) {
-    if (done.error().code == store::Error::Code::invalid) return refuse(visit, 404, "error.not_found");
+    if (done.error().code == store::Error::Code::invalid)
+      return refuse(visit, 404, "error.not_found");
     return refuse(visit, 503, "error.store");
   }
   if (!take) return redirect("/admin/inbox");
@@ -202,7 +222,9 @@ ConsoleResponse Console::reply(Visit& visit) {
     reply.fallback = text->fallback;
   } else {
     reply.text = visit.param("text");
-    while (!reply.text.empty() && (reply.text.back() == '\n' || reply.text.back() == '\r' || reply.text.back() == ' ')) reply.text.pop_back();
+    while (!reply.text.empty() &&
+           (reply.text.back() == '\n' || reply.text.back() == '\r' || reply.text.back() == ' '))
+      reply.text.pop_back();
     if (reply.text.empty()) return conversation(visit, visit.t("conversation.empty_reply"));
     if (reply.text.size() > 4096) return refuse(visit, 400, "error.bad_request");
   }
@@ -215,7 +237,8 @@ ConsoleResponse Console::reply(Visit& visit) {
     human.payload_json = payload;
     auto queued = store_.queue_human_reply(human, visit.actor(), visit.now);
     if (!queued) {
-      if (queued.error().code == store::Error::Code::invalid) return refuse(visit, 409, "error.not_taken");
+      if (queued.error().code == store::Error::Code::invalid)
+        return refuse(visit, 409, "error.not_taken");
       return refuse(visit, 503, "error.store");
     }
     host_.deliver((*item)->channel, id, *queued, human.payload_json);

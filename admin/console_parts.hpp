@@ -36,9 +36,7 @@ struct Console::Visit {
   store::Actor actor() const {
     return user ? store::Actor{user->id, user->name} : store::Actor{0, "anonymous"};
   }
-  bool allowed(Permission permission) const {
-    return user && role_allows(user->role, permission);
-  }
+  bool allowed(Permission permission) const { return user && role_allows(user->role, permission); }
 };
 
 namespace console_parts {

@@ -43,7 +43,8 @@ std::size_t code_points(std::string_view text) {
 }
 
 icu::UnicodeString unicode(std::string_view text) {
-  return icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  return icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
 }
 
 }  // namespace
@@ -179,9 +180,12 @@ Preview ContentEditor::preview(std::string_view language, std::string_view key,
   preview.sms_segments = segments.count;
   preview.sms_unicode = segments.unicode;
   const bool label = !parts.empty() && parts.back() == "label";
-  if (label && preview.chars > kWhatsappButtonChars) preview.warnings.emplace_back("editor.limit_button");
-  if (label && preview.chars > kWhatsappListRowChars) preview.warnings.emplace_back("editor.limit_row");
-  if (!label && preview.chars > dialogs::kMaxTextChars) preview.warnings.emplace_back("editor.limit_text");
+  if (label && preview.chars > kWhatsappButtonChars)
+    preview.warnings.emplace_back("editor.limit_button");
+  if (label && preview.chars > kWhatsappListRowChars)
+    preview.warnings.emplace_back("editor.limit_row");
+  if (!label && preview.chars > dialogs::kMaxTextChars)
+    preview.warnings.emplace_back("editor.limit_text");
   if (!label && segments.count > 3) preview.warnings.emplace_back("editor.limit_sms");
   return preview;
 }

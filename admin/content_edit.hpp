@@ -42,7 +42,8 @@ class ContentEditor {
   // The base files with the overrides applied (YAML rewritten per catalog).
   Files apply(const std::vector<store::ContentOverride>& overrides) const;
   // Parses files into content for conversations; problems one per line.
-  static tl::expected<std::shared_ptr<const dialogs::Content>, std::string> build(const Files& files);
+  static tl::expected<std::shared_ptr<const dialogs::Content>, std::string> build(
+      const Files& files);
   // Problems of `files` that the built-in content does not have already, described for
   // a person ("ro.yaml: nodes.x.text [ro]: ..."). Empty: the edit may be saved.
   std::vector<std::string> new_problems(const Files& files) const;

@@ -10,12 +10,23 @@ std::string escape_html(std::string_view text) {
   out.reserve(text.size() + text.size() / 8);
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -40,7 +51,8 @@ Html fill(std::string_view tmpl,
     for (const auto& entry : values) {
       if (entry.first == name) value = &entry.second;
     }
-    if (value == nullptr) throw std::logic_error("template: no value for {{" + std::string(name) + "}}");
+    if (value == nullptr)
+      throw std::logic_error("template: no value for {{" + std::string(name) + "}}");
     if (const auto* text = std::get_if<std::string>(value)) {
       out += escape_html(*text);
     } else {
@@ -67,8 +79,8 @@ std::string url_decode(std::string_view text) {
     const char c = text[i];
     if (c == '+') {
       out += ' ';
-    } else if (c == '%' && i + 2 < text.size() &&
-               hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+               hex_value(text[i + 2]) >= 0) {
       out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
       i += 2;
     } else {

@@ -28,7 +28,9 @@ class Html {
   bool empty() const { return text_.empty(); }
 
  private:
-  friend Html fill(std::string_view, std::initializer_list<std::pair<std::string_view, std::variant<std::string, Html>>>);
+  friend Html fill(
+      std::string_view,
+      std::initializer_list<std::pair<std::string_view, std::variant<std::string, Html>>>);
   explicit Html(std::string text) : text_(std::move(text)) {}
   std::string text_;
 };

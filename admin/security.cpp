@@ -93,9 +93,8 @@ Millis LoginThrottle::remaining(const std::map<std::string, Window, std::less<>>
 
 Millis LoginThrottle::wait(std::string_view account, std::string_view address, Millis now) {
   const std::lock_guard lock(mutex_);
-  return std::max(
-      remaining(accounts_, account, limits_.max_per_account, limits_.window_ms, now),
-      remaining(addresses_, address, limits_.max_per_address, limits_.window_ms, now));
+  return std::max(remaining(accounts_, account, limits_.max_per_account, limits_.window_ms, now),
+                  remaining(addresses_, address, limits_.max_per_address, limits_.window_ms, now));
 }
 
 void LoginThrottle::failed(std::string_view account, std::string_view address, Millis now) {

@@ -26,7 +26,8 @@ void flatten(const YAML::Node& node, const std::string& prefix,
 }
 
 icu::UnicodeString unicode(std::string_view text) {
-  return icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  return icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
 }
 
 tl::expected<std::string, std::string> format(std::string_view pattern, std::string_view language,

@@ -30,7 +30,9 @@ class ServerConsoleHost final : public admin::ConsoleHost {
  public:
   explicit ServerConsoleHost(App& app) : app_(app) {}
 
-  std::shared_ptr<const dialogs::Content> content() const override { return app_.content.current(); }
+  std::shared_ptr<const dialogs::Content> content() const override {
+    return app_.content.current();
+  }
   void publish(std::shared_ptr<const dialogs::Content> content) override {
     app_.content.publish(std::move(content));
     log::info("content.published");
@@ -93,7 +95,8 @@ std::shared_ptr<AdminConsole> start_admin_console(App& app) {
   wiring->host = std::make_unique<ServerConsoleHost>(app);
   wiring->console =
       std::make_unique<admin::Console>(*wiring->store, *wiring->host, std::move(*editor));
-  const char* trust = std::getenv("BUURTLIJN_TRUST_PROXY");  // NOLINT(concurrency-mt-unsafe): at start
+  const char* trust =
+      std::getenv("BUURTLIJN_TRUST_PROXY");  // NOLINT(concurrency-mt-unsafe): at start
   wiring->trust_proxy = trust != nullptr && std::string_view(trust) == "1";
   if (auto restored = wiring->console->restore_overrides(); !restored) {
     log::error("admin.content_edits_refused", {{"problems", restored.error()}});
@@ -102,9 +105,10 @@ std::shared_ptr<AdminConsole> start_admin_console(App& app) {
   auto users = wiring->store->count_users();
   if (users && *users == 0) {
     log::warn("admin.no_users",
-              {{"hint", "create the first console user with: buurtlijn admin add-user --name NAME "
-                        "--role coordinator --data-dir " +
-                            app.config.store.data_dir + " (the password is read from stdin)"}});
+              {{"hint",
+                "create the first console user with: buurtlijn admin add-user --name NAME "
+                "--role coordinator --data-dir " +
+                    app.config.store.data_dir + " (the password is read from stdin)"}});
   }
   return wiring;
 }
@@ -176,7 +180,8 @@ int admin_command(const std::vector<std::string>& args, std::istream& in, std::o
   po::options_description options("Options of 'buurtlijn admin add-user'");
   options.add_options()("help,h", "show this help")(
       "name", po::value<std::string>()->value_name("NAME"), "user name for logging in")(
-      "role", po::value<std::string>()->value_name("ROLE"), "buurtmaker, enforcement or coordinator")(
+      "role", po::value<std::string>()->value_name("ROLE"),
+      "buurtmaker, enforcement or coordinator")(
       "team", po::value<std::string>()->value_name("TEAM")->default_value(""),
       "exploitation: the restricted team that sees its own cases only")(
       "config", po::value<std::string>()->value_name("FILE"), "YAML configuration file")(
@@ -256,7 +261,7 @@ int admin_command(const std::vector<std::string>& args, std::istream& in, std::o
   if (!added) {
     err << "buurtlijn admin add-user: "
         << (added.error().code == store::Error::Code::duplicate ? "a user with that name exists"
-                                                                 : added.error().message)
+                                                                : added.error().message)
         << "\n";
     return 1;
   }

@@ -6,9 +6,9 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <tl/expected.hpp>
 #include <utility>
 #include <vector>
-#include <tl/expected.hpp>
 
 #include "dialogs/content.hpp"
 

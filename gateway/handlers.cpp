@@ -160,8 +160,16 @@ Router make_router() {
       // The console (admin/console.hpp): pages, their static files, the JSON the pages use.
       {RouteId::admin_page, "admin_page", "/admin/", {http::verb::get}, small},
       {RouteId::admin_asset, "admin_asset", "/admin/static/*", {http::verb::get}, small},
-      {RouteId::admin_api, "admin_api", "/admin/api/*", {http::verb::get, http::verb::post}, admin_form},
-      {RouteId::admin_page, "admin_page", "/admin/*", {http::verb::get, http::verb::post}, admin_form},
+      {RouteId::admin_api,
+       "admin_api",
+       "/admin/api/*",
+       {http::verb::get, http::verb::post},
+       admin_form},
+      {RouteId::admin_page,
+       "admin_page",
+       "/admin/*",
+       {http::verb::get, http::verb::post},
+       admin_form},
   });
 }
 

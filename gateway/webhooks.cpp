@@ -113,7 +113,6 @@ std::vector<std::string> reply_payloads(const dialogs::Reply& reply, std::string
   return payloads;
 }
 
-
 std::string phone_prefix_of(std::string_view address) {
   std::string digits;
   for (const char c : address) {

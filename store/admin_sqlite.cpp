@@ -140,9 +140,9 @@ class SqliteAdminStore final : public AdminStore {
                     });
       if (!ok) return tl::unexpected(ok.error());
       const std::int64_t id = db.last_insert_rowid();
-      if (auto logged = audit(db, actor, "user.add", "user " + user.name,
-                              "role " + user.role + (user.team.empty() ? "" : ", team " + user.team),
-                              now);
+      if (auto logged =
+              audit(db, actor, "user.add", "user " + user.name,
+                    "role " + user.role + (user.team.empty() ? "" : ", team " + user.team), now);
           !logged) {
         return tl::unexpected(logged.error());
       }
@@ -200,7 +200,8 @@ class SqliteAdminStore final : public AdminStore {
         .map([](bool) {});
   }
   Result<void> end_session(std::string_view id_hash, const Actor& actor, Millis now) override {
-    return write<bool>([id = std::string(id_hash), actor, now](SqliteConnection& db) -> Result<bool> {
+    return write<bool>([id = std::string(id_hash), actor,
+                        now](SqliteConnection& db) -> Result<bool> {
              auto ok = run(db, "DELETE FROM admin_sessions WHERE id_hash = :id",
                            [&](SqliteStatement& s) { s.bind(":id", id); });
              if (!ok) return tl::unexpected(ok.error());
@@ -214,9 +215,9 @@ class SqliteAdminStore final : public AdminStore {
   }
   Result<std::int64_t> purge_sessions(Millis idle_before, Millis now) override {
     return write<std::int64_t>([idle_before, now](SqliteConnection& db) -> Result<std::int64_t> {
-      auto ok = run(db,
-                    "DELETE FROM admin_sessions WHERE expires_at <= :now OR last_seen_at < :idle",
-                    [&](SqliteStatement& s) { s.bind(":now", now).bind(":idle", idle_before); });
+      auto ok =
+          run(db, "DELETE FROM admin_sessions WHERE expires_at <= :now OR last_seen_at < :idle",
+              [&](SqliteStatement& s) { s.bind(":now", now).bind(":idle", idle_before); });
       if (!ok) return tl::unexpected(ok.error());
       return db.changes();
     });
@@ -274,8 +275,9 @@ class SqliteAdminStore final : public AdminStore {
       if (!ok) return tl::unexpected(ok.error());
       const std::int64_t revision = db.last_insert_rowid();
       if (edit.clear_override) {
-        ok = run(db, "DELETE FROM content_overrides WHERE language = :language AND key = :key",
-                 [&](SqliteStatement& s) { s.bind(":language", edit.language).bind(":key", edit.key); });
+        ok = run(
+            db, "DELETE FROM content_overrides WHERE language = :language AND key = :key",
+            [&](SqliteStatement& s) { s.bind(":language", edit.language).bind(":key", edit.key); });
       } else {
         ok = run(db,
                  "INSERT INTO content_overrides (language, key, text, revision_id, updated_at) "
@@ -292,8 +294,9 @@ class SqliteAdminStore final : public AdminStore {
       }
       if (!ok) return tl::unexpected(ok.error());
       // Editing a text is reviewing it.
-      ok = run(db, "DELETE FROM content_reviews WHERE language = :language AND key = :key",
-               [&](SqliteStatement& s) { s.bind(":language", edit.language).bind(":key", edit.key); });
+      ok = run(
+          db, "DELETE FROM content_reviews WHERE language = :language AND key = :key",
+          [&](SqliteStatement& s) { s.bind(":language", edit.language).bind(":key", edit.key); });
       if (!ok) return tl::unexpected(ok.error());
       for (const std::string& language : edit.flag_for_review) {
         ok = run(db,
@@ -343,8 +346,9 @@ class SqliteAdminStore final : public AdminStore {
                               Millis now) override {
     return write<bool>([language = std::string(language), key = std::string(key), actor,
                         now](SqliteConnection& db) -> Result<bool> {
-             auto ok = run(db, "DELETE FROM content_reviews WHERE language = :language AND key = :key",
-                           [&](SqliteStatement& s) { s.bind(":language", language).bind(":key", key); });
+             auto ok =
+                 run(db, "DELETE FROM content_reviews WHERE language = :language AND key = :key",
+                     [&](SqliteStatement& s) { s.bind(":language", language).bind(":key", key); });
              if (!ok) return tl::unexpected(ok.error());
              if (db.changes() == 0) return fail(Error::Code::invalid, "confirm: not flagged");
              if (auto logged = audit(db, actor, "content.confirm", language + ":" + key, "", now);
@@ -372,9 +376,9 @@ class SqliteAdminStore final : public AdminStore {
         read_inbox_item);
   }
   Result<std::optional<InboxItem>> inbox_item(std::int64_t conversation_id) override {
-    return read_one<InboxItem>(std::string(kInboxSelect) + " WHERE h.conversation_id = :id",
-                               [&](SqliteStatement& s) { s.bind(":id", conversation_id); },
-                               read_inbox_item);
+    return read_one<InboxItem>(
+        std::string(kInboxSelect) + " WHERE h.conversation_id = :id",
+        [&](SqliteStatement& s) { s.bind(":id", conversation_id); }, read_inbox_item);
   }
   Result<std::vector<ConversationMessage>> conversation_messages(std::int64_t conversation_id,
                                                                  std::int64_t limit) override {
@@ -397,10 +401,11 @@ class SqliteAdminStore final : public AdminStore {
   }
   Result<void> mark_read(std::int64_t conversation_id, Millis /*now*/) override {
     return write<bool>([conversation_id](SqliteConnection& db) -> Result<bool> {
-             auto ok = run(db,
-                           "UPDATE handovers SET last_read_message_id = (SELECT coalesce(max(id), 0) "
-                           "FROM messages WHERE conversation_id = :id) WHERE conversation_id = :id",
-                           [&](SqliteStatement& s) { s.bind(":id", conversation_id); });
+             auto ok =
+                 run(db,
+                     "UPDATE handovers SET last_read_message_id = (SELECT coalesce(max(id), 0) "
+                     "FROM messages WHERE conversation_id = :id) WHERE conversation_id = :id",
+                     [&](SqliteStatement& s) { s.bind(":id", conversation_id); });
              if (!ok) return tl::unexpected(ok.error());
              return true;
            })
@@ -452,7 +457,9 @@ class SqliteAdminStore final : public AdminStore {
       const std::int64_t outbox_id = db.last_insert_rowid();
       ok = run(db,
                "UPDATE handovers SET last_read_message_id = :message WHERE conversation_id = :id",
-               [&](SqliteStatement& s) { s.bind(":message", message_id).bind(":id", reply.conversation_id); });
+               [&](SqliteStatement& s) {
+                 s.bind(":message", message_id).bind(":id", reply.conversation_id);
+               });
       if (!ok) return tl::unexpected(ok.error());
       if (auto logged = audit(db, actor, "inbox.reply",
                               "conversation " + std::to_string(reply.conversation_id),
@@ -468,14 +475,15 @@ class SqliteAdminStore final : public AdminStore {
   Result<void> set_paused(std::int64_t conversation_id, const Actor& actor, Millis now,
                           bool paused) {
     return write<bool>([conversation_id, actor, now, paused](SqliteConnection& db) -> Result<bool> {
-             auto ok = run(db,
-                           "UPDATE conversations SET paused_by_human = :paused, version = version + 1, "
-                           "updated_at = :now WHERE id = :id",
-                           [&](SqliteStatement& s) {
-                             s.bind(":paused", std::int64_t{paused ? 1 : 0})
-                                 .bind(":now", now)
-                                 .bind(":id", conversation_id);
-                           });
+             auto ok =
+                 run(db,
+                     "UPDATE conversations SET paused_by_human = :paused, version = version + 1, "
+                     "updated_at = :now WHERE id = :id",
+                     [&](SqliteStatement& s) {
+                       s.bind(":paused", std::int64_t{paused ? 1 : 0})
+                           .bind(":now", now)
+                           .bind(":id", conversation_id);
+                     });
              if (!ok) return tl::unexpected(ok.error());
              if (db.changes() == 0) return fail(Error::Code::invalid, "unknown conversation");
              if (paused) {
@@ -493,10 +501,11 @@ class SqliteAdminStore final : public AdminStore {
                           }
                         });
              } else {
-               ok = run(db,
-                        "UPDATE handovers SET state = 'released', released_at = :now, "
-                        "taken_by = NULL WHERE conversation_id = :id",
-                        [&](SqliteStatement& s) { s.bind(":now", now).bind(":id", conversation_id); });
+               ok = run(
+                   db,
+                   "UPDATE handovers SET state = 'released', released_at = :now, "
+                   "taken_by = NULL WHERE conversation_id = :id",
+                   [&](SqliteStatement& s) { s.bind(":now", now).bind(":id", conversation_id); });
              }
              if (!ok) return tl::unexpected(ok.error());
              if (auto logged = audit(db, actor, paused ? "inbox.take" : "inbox.release",
@@ -539,7 +548,8 @@ class SqliteAdminStore final : public AdminStore {
   Result<T> write(std::function<Result<T>(SqliteConnection&)> work) {
     auto promise = std::make_shared<std::promise<Result<T>>>();
     auto future = promise->get_future();
-    store_.write<T>(std::move(work), [promise](Result<T> result) { promise->set_value(std::move(result)); });
+    store_.write<T>(std::move(work),
+                    [promise](Result<T> result) { promise->set_value(std::move(result)); });
     return future.get();
   }
 

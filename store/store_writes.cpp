@@ -2,10 +2,9 @@
 // each call inside the savepoint the writer opened for its job.
 #include "store/store_writes.hpp"
 
-#include "store/admin_writes.hpp"
-
 #include <string>
 
+#include "store/admin_writes.hpp"
 #include "store/sqlite_error.hpp"
 
 namespace buurtlijn::store {

@@ -1,10 +1,11 @@
 // The console's tables: users, sessions, the append-only audit log, text edits with
 // revisions and review flags, and the hand-over inbox fed by dialog turns.
+#include "store/admin_store.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 
-#include "store/admin_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "tests/unit/store/test_support.hpp"
 
@@ -96,7 +97,8 @@ TEST_CASE("admin store: sessions are found by their hash, touched, ended and pur
   CHECK((*found)->csrf_token == "csrf-1");
   REQUIRE(f.admin->touch_session("hash-1", 2000));
   CHECK((**f.admin->find_session("hash-1")).last_seen_at == 2000);
-  REQUIRE(f.admin->create_session({"hash-2", anna, "csrf-2", 1000, 1000, 3000}, {anna, "anna"}, 1000));
+  REQUIRE(
+      f.admin->create_session({"hash-2", anna, "csrf-2", 1000, 1000, 3000}, {anna, "anna"}, 1000));
   auto purged = f.admin->purge_sessions(0, 4000);  // hash-2 expired at 3000
   REQUIRE(purged);
   CHECK(*purged == 1);

@@ -1,9 +1,10 @@
 // The console as a function from request to response, over a real SQLite store and the
 // built-in content: login and its refusals, the session cookie, CSRF, roles, expiry,
 // logout, and a text edit that is checked, published and audited.
+#include "admin/console.hpp"
+
 #include <doctest/doctest.h>
 
-#include "admin/console.hpp"
 #include "admin/html.hpp"
 #include "locales/embedded.hpp"
 #include "store/admin_store.hpp"
@@ -80,7 +81,8 @@ struct Fixture {
   }
   // Logs in; returns the Cookie header value.
   std::string login(const std::string& name) {
-    auto response = send("POST", "/admin/login", "name=" + name + "&password=" + url_encode(kPassword));
+    auto response =
+        send("POST", "/admin/login", "name=" + name + "&password=" + url_encode(kPassword));
     REQUIRE(response.status == 303);
     const std::string set = header(response, "Set-Cookie");
     REQUIRE(set.rfind("bl_session=", 0) == 0);
@@ -106,7 +108,8 @@ TEST_CASE("console: login sets a HttpOnly SameSite=Strict cookie; a wrong passwo
   CHECK(unknown.status == 401);
   CHECK(unknown.body == wrong.body);  // the same answer for an unknown name
 
-  auto ok = f.send("POST", "/admin/login", std::string("name=anna&password=") + url_encode(kPassword));
+  auto ok =
+      f.send("POST", "/admin/login", std::string("name=anna&password=") + url_encode(kPassword));
   REQUIRE(ok.status == 303);
   const std::string cookie = Fixture::header(ok, "Set-Cookie");
   CHECK(cookie.find("HttpOnly") != std::string::npos);
@@ -126,11 +129,13 @@ TEST_CASE("console: failed logins are throttled per account") {
   f.add("anna", "coordinator");
   CHECK(f.send("POST", "/admin/login", "name=anna&password=x").status == 401);
   CHECK(f.send("POST", "/admin/login", "name=anna&password=y").status == 401);
-  auto locked = f.send("POST", "/admin/login", std::string("name=anna&password=") + url_encode(kPassword));
+  auto locked =
+      f.send("POST", "/admin/login", std::string("name=anna&password=") + url_encode(kPassword));
   CHECK(locked.status == 429);
   CHECK(Fixture::header(locked, "Set-Cookie").empty());
   f.now += options.throttle.window_ms;
-  CHECK(f.send("POST", "/admin/login", std::string("name=anna&password=") + url_encode(kPassword)).status == 303);
+  CHECK(f.send("POST", "/admin/login", std::string("name=anna&password=") + url_encode(kPassword))
+            .status == 303);
 }
 
 TEST_CASE("console: a state-changing request needs the session's CSRF token") {
@@ -140,7 +145,8 @@ TEST_CASE("console: a state-changing request needs the session's CSRF token") {
   auto page = f.send("GET", "/admin/node?id=waste_milieupas", "", cookie);
   REQUIRE(page.status == 200);
   const std::string csrf = Fixture::csrf_of(page);
-  const std::string edit = "lang=ro&key=nodes.waste_milieupas.text&text=" + url_encode("Text nou despre milieupas.");
+  const std::string edit =
+      "lang=ro&key=nodes.waste_milieupas.text&text=" + url_encode("Text nou despre milieupas.");
   CHECK(f.send("POST", "/admin/save", edit, cookie).status == 403);
   CHECK(f.send("POST", "/admin/save", edit + "&csrf=wrong", cookie).status == 403);
   CHECK(f.send("POST", "/admin/save", edit + "&csrf=" + csrf).status == 401);  // no session
@@ -156,17 +162,20 @@ TEST_CASE("console: a state-changing request needs the session's CSRF token") {
   CHECK(f.admin->audit_log(1)->front().action == "content.edit");
 
   // An edit the content check refuses is not stored and not published.
-  auto refused = f.send("POST", "/admin/save",
-                        "lang=ro&key=nodes.waste_milieupas.text&text=" + url_encode("Rupt {") + "&csrf=" + csrf,
-                        cookie);
+  auto refused = f.send(
+      "POST", "/admin/save",
+      "lang=ro&key=nodes.waste_milieupas.text&text=" + url_encode("Rupt {") + "&csrf=" + csrf,
+      cookie);
   CHECK(refused.status == 422);
   CHECK(f.host.published == 1);
   CHECK(f.admin->content_overrides()->front().text == "Text nou despre milieupas.");
 
   // A Dutch edit flags the other languages for review (except Dutch itself).
-  auto dutch = f.send("POST", "/admin/save",
-                      "lang=nl&key=nodes.waste_milieupas.text&text=" + url_encode("Nieuwe Nederlandse tekst over de milieupas.") + "&csrf=" + csrf,
-                      cookie);
+  auto dutch =
+      f.send("POST", "/admin/save",
+             "lang=nl&key=nodes.waste_milieupas.text&text=" +
+                 url_encode("Nieuwe Nederlandse tekst over de milieupas.") + "&csrf=" + csrf,
+             cookie);
   CHECK(dutch.status == 303);
   CHECK(f.admin->review_flags()->size() == 15);
 }
@@ -229,7 +238,8 @@ TEST_CASE("console: pages escape what users wrote") {
   auto committed = store::testing::commit(*f.store, turn);
   REQUIRE(committed);
   const std::string cookie = f.login("anna");
-  auto page = f.send("GET", "/admin/conversation?id=" + std::to_string(committed->conversation_id), "", cookie);
+  auto page = f.send("GET", "/admin/conversation?id=" + std::to_string(committed->conversation_id),
+                     "", cookie);
   REQUIRE(page.status == 200);
   CHECK(page.body.find("<script>alert(1)") == std::string::npos);
   CHECK(page.body.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
@@ -246,9 +256,11 @@ TEST_CASE("console: a ready answer goes out in the user's language") {
   const std::string id = std::to_string(committed->conversation_id);
   const std::string cookie = f.login("anna");
   const std::string csrf = Fixture::csrf_of(f.send("GET", "/admin/inbox", "", cookie));
-  CHECK(f.send("POST", "/admin/reply", "id=" + id + "&answer=waste_milieupas&csrf=" + csrf, cookie).status == 409);
+  CHECK(f.send("POST", "/admin/reply", "id=" + id + "&answer=waste_milieupas&csrf=" + csrf, cookie)
+            .status == 409);
   CHECK(f.send("POST", "/admin/take", "id=" + id + "&csrf=" + csrf, cookie).status == 303);
-  CHECK(f.send("POST", "/admin/reply", "id=" + id + "&answer=waste_milieupas&csrf=" + csrf, cookie).status == 303);
+  CHECK(f.send("POST", "/admin/reply", "id=" + id + "&answer=waste_milieupas&csrf=" + csrf, cookie)
+            .status == 303);
   REQUIRE(f.host.delivered.size() == 1);
   const auto romanian = f.host.content()->render("nodes.waste_milieupas.text", "ro");
   CHECK(f.host.delivered.front() == "ro:" + romanian->text);

@@ -1,9 +1,9 @@
 // Escaping by default, and the parsers of what a browser sends.
+#include "admin/html.hpp"
+
 #include <doctest/doctest.h>
 
 #include <stdexcept>
-
-#include "admin/html.hpp"
 
 namespace buurtlijn::admin {
 namespace {

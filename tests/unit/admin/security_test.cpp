@@ -1,10 +1,10 @@
 // The console's access rules: Argon2id hashes, tokens, roles, the login throttle and the
 // session expiry rule.
+#include "admin/security.hpp"
+
 #include <doctest/doctest.h>
 
 #include <set>
-
-#include "admin/security.hpp"
 
 namespace buurtlijn::admin {
 namespace {
@@ -38,7 +38,8 @@ TEST_CASE("admin: tokens are random base64url and sessions are stored by their S
   for (int i = 0; i < 100; ++i) {
     const std::string token = random_token(32);
     CHECK(token.size() == 43);
-    CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+    CHECK(token.find_first_not_of(
+              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
           std::string::npos);
     seen.insert(token);
   }
@@ -102,10 +103,10 @@ TEST_CASE("admin: a session ends when idle too long or at its absolute expiry") 
   policy.idle_ms = 1000;
   policy.absolute_ms = 5000;
   CHECK(session_alive(0, 0, 5000, 999, policy));
-  CHECK_FALSE(session_alive(0, 0, 5000, 1000, policy));        // idle
-  CHECK(session_alive(0, 4000, 5000, 4500, policy));           // kept alive by use
-  CHECK_FALSE(session_alive(0, 4900, 5000, 5000, policy));     // absolute
-  CHECK_FALSE(session_alive(0, 4900, 99'999, 5000, policy));   // absolute, even if stored later
+  CHECK_FALSE(session_alive(0, 0, 5000, 1000, policy));       // idle
+  CHECK(session_alive(0, 4000, 5000, 4500, policy));          // kept alive by use
+  CHECK_FALSE(session_alive(0, 4900, 5000, 5000, policy));    // absolute
+  CHECK_FALSE(session_alive(0, 4900, 99'999, 5000, policy));  // absolute, even if stored later
 }
 
 }  // namespace

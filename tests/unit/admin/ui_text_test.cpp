@@ -1,7 +1,7 @@
 // The console's own words: both catalogs complete, every pattern compiles, plurals work.
-#include <doctest/doctest.h>
-
 #include "admin/ui_text.hpp"
+
+#include <doctest/doctest.h>
 
 namespace buurtlijn::admin {
 namespace {
