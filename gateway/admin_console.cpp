@@ -8,9 +8,13 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <set>
+#include <sstream>
 
 #include "admin/console.hpp"
+#include "admin/translations.hpp"
 #include "connectors/webchat/webchat_frames.hpp"
 #include "gateway/app.hpp"
 #include "gateway/log.hpp"
@@ -266,6 +270,183 @@ int admin_command(const std::vector<std::string>& args, std::istream& in, std::o
     return 1;
   }
   out << "buurtlijn: user '" << name << "' (" << role << ") added; log in at /admin/\n";
+  return 0;
+}
+
+namespace {
+
+struct OpenedData {
+  std::unique_ptr<store::Store> store;  // null when the data directory has no database
+  std::unique_ptr<store::AdminStore> admin;
+};
+
+// The console's edits of the data directory, when it has a database; none otherwise.
+tl::expected<OpenedData, std::string> open_existing(const std::string& data_dir) {
+  OpenedData data;
+  const auto path = std::filesystem::path(data_dir) / "buurtlijn.db";
+  if (!std::filesystem::exists(path)) return data;
+  store::SqliteOptions options;
+  options.path = path.string();
+  auto opened = store::open_sqlite_store(std::move(options));
+  if (!opened) return tl::unexpected(opened.error().message);
+  data.store = std::move(*opened);
+  auto admin = store::admin_store_for(*data.store);
+  if (!admin) return tl::unexpected(admin.error().message);
+  data.admin = std::move(*admin);
+  return data;
+}
+
+}  // namespace
+
+int translations_command(const std::vector<std::string>& args, std::ostream& out,
+                         std::ostream& err) {
+  namespace po = boost::program_options;
+  constexpr const char* kUsage =
+      "Usage: buurtlijn content export --lang CODE [--data-dir DIR] [--locales DIR] > CODE.po\n"
+      "       buurtlijn content import FILE.po [--apply] [--data-dir DIR] [--locales DIR]\n"
+      "Export writes gettext PO (msgctxt = text key, msgid = English, msgstr = the language).\n"
+      "Import shows what would change and checks it; --apply stores the changes as edits,\n"
+      "used from the next start of the server on that data directory.\n";
+  const bool exporting = args[0] == "export";
+  po::options_description options("Options");
+  options.add_options()("help,h", "show this help")(
+      "lang", po::value<std::string>()->value_name("CODE"), "language to export")(
+      "file", po::value<std::string>()->value_name("FILE"), "PO file to import")(
+      "apply", "store the imported texts")(
+      "data-dir", po::value<std::string>()->value_name("DIR")->default_value("./var"),
+      "data directory whose console edits count (none when it has no database)")(
+      "locales", po::value<std::string>()->value_name("DIR")->default_value(""),
+      "catalogs to start from (default: the built-in copy of locales/)");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
+                  .options(options)
+                  .positional(positional)
+                  .run(),
+              values);
+    po::notify(values);
+  } catch (const po::error& error) {
+    err << "buurtlijn content " << args[0] << ": " << error.what() << "\n\n" << kUsage;
+    return 2;
+  }
+  if (values.count("help") != 0U) {
+    out << kUsage << "\n" << options;
+    return 0;
+  }
+  auto files = read_content_files(values["locales"].as<std::string>());
+  if (!files) {
+    err << "buurtlijn content: " << files.error() << "\n";
+    return 2;
+  }
+  auto editor = admin::ContentEditor::create(*files);
+  if (!editor) {
+    err << "buurtlijn content: " << editor.error() << "\n";
+    return 2;
+  }
+  auto data = open_existing(values["data-dir"].as<std::string>());
+  if (!data) {
+    err << "buurtlijn content: " << data.error() << "\n";
+    return 1;
+  }
+  std::vector<store::ContentOverride> overrides;
+  std::set<std::string, std::less<>> flagged;
+  if (data->admin) {
+    auto stored = data->admin->content_overrides();
+    auto flags = data->admin->review_flags();
+    if (!stored || !flags) {
+      err << "buurtlijn content: cannot read the console's edits\n";
+      return 1;
+    }
+    overrides = *stored;
+    for (const auto& flag : *flags) flagged.insert(flag.language + ":" + flag.key);
+  }
+  auto content = admin::ContentEditor::build(editor->apply(overrides));
+  if (!content) {
+    err << "buurtlijn content: " << content.error() << "\n";
+    return 1;
+  }
+
+  if (exporting) {
+    const std::string language = values.count("lang") != 0U ? values["lang"].as<std::string>() : "";
+    if (!(*content)->has_language(language)) {
+      err << "buurtlijn content export: --lang must be one of the 16 language codes\n";
+      return 2;
+    }
+    std::set<std::string, std::less<>> review;
+    for (const std::string& entry : flagged) {
+      if (entry.rfind(language + ":", 0) == 0) review.insert(entry.substr(language.size() + 1));
+    }
+    out << admin::export_po(**content, language, review);
+    return 0;
+  }
+
+  if (values.count("file") == 0U) {
+    err << kUsage;
+    return 2;
+  }
+  std::ifstream in(values["file"].as<std::string>(), std::ios::binary);
+  if (!in) {
+    err << "buurtlijn content import: cannot read " << values["file"].as<std::string>() << "\n";
+    return 2;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto catalog = admin::parse_po(text.str());
+  if (!catalog) {
+    err << "buurtlijn content import: " << catalog.error() << "\n";
+    return 1;
+  }
+  if (!(*content)->has_language(catalog->language)) {
+    err << "buurtlijn content import: unknown language '" << catalog->language << "'\n";
+    return 1;
+  }
+  const auto changes = admin::po_changes(**content, *catalog);
+  for (const admin::PoChange& change : changes) {
+    out << catalog->language << ":" << change.key << "\n- " << change.before << "\n+ "
+        << change.after << "\n";
+  }
+  for (const admin::PoChange& change : changes) {
+    std::erase_if(overrides, [&](const store::ContentOverride& entry) {
+      return entry.language == catalog->language && entry.key == change.key;
+    });
+    overrides.push_back({catalog->language, change.key, change.after});
+  }
+  const auto problems = editor->new_problems(editor->apply(overrides));
+  for (const std::string& problem : problems) err << problem << "\n";
+  if (!problems.empty()) {
+    err << "buurtlijn content import: refused, " << problems.size() << " problem(s)\n";
+    return 1;
+  }
+  out << changes.size() << " change(s)"
+      << (values.count("apply") != 0U ? "" : "; nothing stored (use --apply)") << "\n";
+  if (values.count("apply") == 0U || changes.empty()) return 0;
+  if (!data->admin) {
+    err << "buurtlijn content import: no database in the data directory\n";
+    return 1;
+  }
+  for (const admin::PoChange& change : changes) {
+    store::TextEdit edit;
+    edit.language = catalog->language;
+    edit.key = change.key;
+    edit.text = change.after;
+    edit.previous = change.before;
+    edit.kind = "import";
+    edit.clear_override = change.after == editor->builtin_text(edit.language, edit.key);
+    if (edit.language == "en") {
+      for (const auto& language : (*content)->languages()) {
+        if (language.code != "en" && language.code != "nl")
+          edit.flag_for_review.push_back(language.code);
+      }
+    }
+    if (auto saved = data->admin->save_text(edit, store::Actor{0, "cli"}, now_millis()); !saved) {
+      err << "buurtlijn content import: " << saved.error().message << "\n";
+      return 1;
+    }
+  }
+  data->store->close();
+  out << "stored; a running server uses them from its next start\n";
   return 0;
 }
 

@@ -33,3 +33,13 @@ int admin_command(const std::vector<std::string>& args, std::istream& in, std::o
 inline constexpr const char* kPeerHeader = "X-Buurtlijn-Peer";
 
 }  // namespace buurtlijn::gateway
+
+namespace buurtlijn::gateway {
+
+// `buurtlijn content export --lang L` (PO on stdout) and `buurtlijn content import FILE
+// [--apply]` (shows the changes and the check's problems; --apply stores them as edits
+// of "cli", taking effect at the next start of a server on the same data directory).
+int translations_command(const std::vector<std::string>& args, std::ostream& out,
+                         std::ostream& err);
+
+}  // namespace buurtlijn::gateway

@@ -22,6 +22,8 @@ constexpr const char* kUsage =
     "  classify  language and topic of each message on stdin, as JSON lines\n"
     "  content check\n"
     "            check the dialog tree and the 16 catalogs; print their coverage\n"
+    "  content export --lang L | content import FILE.po [--apply]\n"
+    "            translations as gettext PO for translators, and back\n"
     "  admin add-user --name N --role R\n"
     "            create a console user (password read from stdin)\n"
     "\n"
