@@ -25,6 +25,7 @@ constexpr NavEntry kNavigation[] = {
     {"inbox", "nav.inbox", Permission::inbox, true},
     {"content", "nav.content", Permission::content, true},
     {"coverage", "nav.coverage", Permission::content, true},
+    {"import", "nav.translations", Permission::content, true},
     {"cases", "nav.cases", Permission::cases, false},
     {"broadcasts", "nav.broadcasts", Permission::broadcasts, false},
     {"dashboard", "nav.dashboard", Permission::dashboard, false},
@@ -317,6 +318,15 @@ ConsoleResponse Console::dispatch(Visit& visit) {
   if (path == "node") {
     if (!visit.allowed(Permission::content)) return refuse(visit, 403, "error.role");
     return node_page(visit, visit.param("saved").empty() ? "" : visit.t("editor.saved"), {});
+  }
+  if (path == "import") {
+    if (!visit.allowed(Permission::content)) return refuse(visit, 403, "error.role");
+    return import_page(visit);
+  }
+  if (path == "export") {
+    if (post) return refuse(visit, 405, "error.method");
+    if (!visit.allowed(Permission::content)) return refuse(visit, 403, "error.role");
+    return export_po(visit);
   }
   if (path == "conversation") {
     if (!visit.allowed(Permission::inbox)) return refuse(visit, 403, "error.role");

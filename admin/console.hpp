@@ -104,6 +104,10 @@ class Console {
 
   // Validates, stores and publishes one text edit; returns problems for the person.
   std::vector<std::string> store_edit(Visit& visit, store::TextEdit edit);
+  // The same for several edits at once (an import): one check, one publication.
+  std::vector<std::string> store_edits(Visit& visit, std::vector<store::TextEdit> edits);
+  ConsoleResponse export_po(Visit& visit);
+  ConsoleResponse import_page(Visit& visit);
 
   store::AdminStore& store_;
   ConsoleHost& host_;

@@ -11,6 +11,52 @@ namespace buurtlijn::admin {
 
 using namespace console_parts;
 
+namespace console_parts {
+Html word_diff(std::string_view before, std::string_view after) {
+  auto split = [](std::string_view text) {
+    std::vector<std::string> words;
+    std::size_t at = 0;
+    while (at < text.size()) {
+      std::size_t end = text.find(' ', at);
+      if (end == std::string_view::npos) end = text.size();
+      if (end > at) words.emplace_back(text.substr(at, end - at));
+      at = end + 1;
+    }
+    return words;
+  };
+  const auto a = split(before);
+  const auto b = split(after);
+  if (a.size() > 600 || b.size() > 600) {
+    return fill("<del>{{a}}</del> <ins>{{b}}</ins>",
+                {{"a", std::string(before)}, {"b", std::string(after)}});
+  }
+  std::vector<std::vector<int>> lcs(a.size() + 1, std::vector<int>(b.size() + 1, 0));
+  for (std::size_t i = a.size(); i-- > 0;) {
+    for (std::size_t j = b.size(); j-- > 0;) {
+      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  Html out;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (i < a.size() && j < b.size() && a[i] == b[j]) {
+      out += fill("{{w}} ", {{"w", a[i]}});
+      ++i;
+      ++j;
+    } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
+      out += fill("<ins>{{w}}</ins> ", {{"w", b[j]}});
+      ++j;
+    } else {
+      out += fill("<del>{{w}}</del> ", {{"w", a[i]}});
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace console_parts
+
 namespace {
 
 bool is_source_language(std::string_view language) {
@@ -60,50 +106,6 @@ std::string normalise(std::string text) {
   std::size_t start = 0;
   while (start < out.size() && (out[start] == ' ' || out[start] == '\n')) ++start;
   return out.substr(start);
-}
-
-// A word diff (longest common subsequence): removed words in <del>, added in <ins>.
-Html word_diff(std::string_view before, std::string_view after) {
-  auto split = [](std::string_view text) {
-    std::vector<std::string> words;
-    std::size_t at = 0;
-    while (at < text.size()) {
-      std::size_t end = text.find(' ', at);
-      if (end == std::string_view::npos) end = text.size();
-      if (end > at) words.emplace_back(text.substr(at, end - at));
-      at = end + 1;
-    }
-    return words;
-  };
-  const auto a = split(before);
-  const auto b = split(after);
-  if (a.size() > 600 || b.size() > 600) {
-    return fill("<del>{{a}}</del> <ins>{{b}}</ins>",
-                {{"a", std::string(before)}, {"b", std::string(after)}});
-  }
-  std::vector<std::vector<int>> lcs(a.size() + 1, std::vector<int>(b.size() + 1, 0));
-  for (std::size_t i = a.size(); i-- > 0;) {
-    for (std::size_t j = b.size(); j-- > 0;) {
-      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
-    }
-  }
-  Html out;
-  std::size_t i = 0;
-  std::size_t j = 0;
-  while (i < a.size() || j < b.size()) {
-    if (i < a.size() && j < b.size() && a[i] == b[j]) {
-      out += fill("{{w}} ", {{"w", a[i]}});
-      ++i;
-      ++j;
-    } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out += fill("<ins>{{w}}</ins> ", {{"w", b[j]}});
-      ++j;
-    } else {
-      out += fill("<del>{{w}}</del> ", {{"w", a[i]}});
-      ++i;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -293,28 +295,39 @@ ConsoleResponse Console::node_page(Visit& visit, std::string_view notice,
 }
 
 std::vector<std::string> Console::store_edit(Visit& visit, store::TextEdit edit) {
+  return store_edits(visit, {std::move(edit)});
+}
+
+std::vector<std::string> Console::store_edits(Visit& visit, std::vector<store::TextEdit> edits) {
   const std::lock_guard lock(content_mutex_);
   auto overrides = store_.content_overrides();
   if (!overrides) return {visit.t("error.store")};
-  std::vector<store::ContentOverride> next;
-  for (auto& entry : *overrides) {
-    if (entry.language != edit.language || entry.key != edit.key) next.push_back(std::move(entry));
+  std::vector<store::ContentOverride> next = std::move(*overrides);
+  for (store::TextEdit& edit : edits) {
+    std::erase_if(next, [&](const store::ContentOverride& entry) {
+      return entry.language == edit.language && entry.key == edit.key;
+    });
+    edit.clear_override = edit.text == editor_.builtin_text(edit.language, edit.key) ||
+                          (edit.text.empty() && edit.kind == "revert");
+    if (!edit.clear_override) next.push_back({edit.language, edit.key, edit.text});
   }
-  edit.clear_override = edit.text == editor_.builtin_text(edit.language, edit.key) ||
-                        (edit.text.empty() && edit.kind == "revert");
-  if (!edit.clear_override) next.push_back({edit.language, edit.key, edit.text});
   const Files files = editor_.apply(next);
   if (auto problems = editor_.new_problems(files); !problems.empty()) return problems;
   auto content = ContentEditor::build(files);
   if (!content) return {content.error()};
-  if (is_source_language(edit.language)) {
-    for (const auto& language : (*content)->languages()) {
-      if (language.code != edit.language && language.code != "nl")
-        edit.flag_for_review.push_back(language.code);
+  for (store::TextEdit& edit : edits) {
+    if (is_source_language(edit.language)) {
+      for (const auto& language : (*content)->languages()) {
+        if (language.code != edit.language && language.code != "nl") {
+          edit.flag_for_review.push_back(language.code);
+        }
+      }
     }
-  }
-  if (auto saved = store_.save_text(edit, visit.actor(), visit.now); !saved) {
-    return {visit.t("error.store")};
+    if (auto saved = store_.save_text(edit, visit.actor(), visit.now); !saved) {
+      // Earlier edits of the batch are stored: publish what the store now holds.
+      if (auto restored = restore_overrides(); !restored) return {restored.error()};
+      return {visit.t("error.store")};
+    }
   }
   host_.publish(*content);
   return {};
@@ -462,9 +475,15 @@ ConsoleResponse Console::coverage(Visit& visit) {
          {"review", review}});
   }
   const Html body = fill(
-      R"html(<p>{{intro}}</p><div class="scroll"><table class="coverage"><caption>{{caption}}</caption>
+      R"html({{imported}}<p>{{intro}}</p><div class="scroll"><table class="coverage"><caption>{{caption}}</caption>
 <thead><tr><th scope="col">{{language}}</th><th scope="col">{{done}}</th><th scope="col">{{missing}}</th><th scope="col">{{review}}</th></tr></thead><tbody>{{rows}}</tbody></table></div>)html",
-      {{"intro", visit.t("coverage.intro")},
+      {{"imported",
+        visit.param("imported").empty()
+            ? Html()
+            : notice_box(
+                  visit.t("import.done", {{"count", std::int64_t(to_id(visit.param("imported")))}}),
+                  false)},
+       {"intro", visit.t("coverage.intro")},
        {"caption", visit.t("coverage.caption")},
        {"language", visit.t("coverage.language")},
        {"done", visit.t("coverage.done")},

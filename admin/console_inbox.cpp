@@ -11,6 +11,14 @@ namespace buurtlijn::admin {
 using namespace console_parts;
 
 namespace {
+// WhatsApp lets a business send free messages only within 24 hours of the user's last
+// message; after that only an approved template may be sent.
+constexpr Millis kWhatsappWindowMs = 24LL * 60 * 60 * 1000;
+
+bool whatsapp_window_closed(const store::InboxItem& item, Millis now) {
+  return item.channel == "whatsapp" && now - item.last_inbound_at >= kWhatsappWindowMs;
+}
+
 constexpr std::string_view kChannels[] = {"webchat", "whatsapp", "telegram", "kannel"};
 
 std::string language_name(const dialogs::Content& content, std::string_view code) {
@@ -136,12 +144,28 @@ ConsoleResponse Console::conversation(Visit& visit, std::string_view notice) {
   }
   const bool taken = (*item)->state == "taken";
   Html actions;
+  Html window;
+  if ((*item)->channel == "whatsapp") {
+    window =
+        whatsapp_window_closed(**item, visit.now)
+            ? notice_box(visit.t("conversation.window_closed"), true)
+            : notice_box(
+                  visit.t("conversation.window_open",
+                          {{"until", format_time((*item)->last_inbound_at + kWhatsappWindowMs)}}),
+                  false);
+  }
   if (!taken) {
     actions = fill(
         R"(<form method="post" action="/admin/take">{{csrf}}<input type="hidden" name="id" value="{{id}}"><button type="submit" id="take">{{t}}</button></form>)",
         {{"csrf", csrf_field(visit)},
          {"id", std::to_string(id)},
          {"t", visit.t("conversation.take")}});
+  } else if (whatsapp_window_closed(**item, visit.now)) {
+    actions = fill(
+        R"(<form method="post" action="/admin/release">{{csrf}}<input type="hidden" name="id" value="{{id}}"><button type="submit" id="release">{{release}}</button></form>)",
+        {{"csrf", csrf_field(visit)},
+         {"id", std::to_string(id)},
+         {"release", visit.t("conversation.release")}});
   } else {
     Html answers =
         fill(R"(<option value="">{{t}}</option>)", {{"t", visit.t("conversation.free_text")}});
@@ -168,11 +192,12 @@ ConsoleResponse Console::conversation(Visit& visit, std::string_view notice) {
          {"send", visit.t("conversation.send")},
          {"release", visit.t("conversation.release")}});
   }
-  const Html body = fill(R"html({{notice}}<p><a href="/admin/inbox">{{back}}</a></p>
+  const Html body = fill(R"html({{notice}}{{window}}<p><a href="/admin/inbox">{{back}}</a></p>
 <dl class="facts"><dt>{{channel_label}}</dt><dd>{{channel}}</dd><dt>{{language_label}}</dt><dd>{{language}}</dd><dt>{{reason_label}}</dt><dd>{{reason}}</dd><dt>{{state_label}}</dt><dd id="conversation-state">{{state}}</dd></dl>
 <ol class="messages" aria-label="{{messages_label}}">{{messages}}</ol>
 {{actions}})html",
                          {{"notice", notice_box(notice, false)},
+                          {"window", window},
                           {"back", visit.t("conversation.back")},
                           {"channel_label", visit.t("inbox.channel")},
                           {"channel", visit.t("channel." + (*item)->channel)},
@@ -207,6 +232,9 @@ ConsoleResponse Console::reply(Visit& visit) {
   auto item = store_.inbox_item(id);
   if (!item) return refuse(visit, 503, "error.store");
   if (!*item || (*item)->state != "taken") return refuse(visit, 409, "error.not_taken");
+  if (whatsapp_window_closed(**item, visit.now)) {
+    return refuse(visit, 409, "conversation.window_closed");
+  }
   const auto content = host_.content();
   dialogs::Reply reply;
   reply.language = (*item)->language.empty() ? "nl" : (*item)->language;

@@ -51,6 +51,8 @@ ConsoleResponse refuse(const Console::Visit& visit, int status, std::string_view
 Html csrf_field(const Console::Visit& visit);
 Html notice_box(std::string_view text, bool error);
 std::string format_time(Millis at);
+// A word diff (longest common subsequence): removed words in <del>, added in <ins>.
+Html word_diff(std::string_view before, std::string_view after);
 std::int64_t to_id(std::string_view text);  // 0 when not a positive number
 
 }  // namespace console_parts

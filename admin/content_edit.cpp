@@ -61,8 +61,6 @@ tl::expected<ContentEditor, std::string> ContentEditor::create(Files base) {
   auto content = build(base);
   if (!content) return tl::unexpected(content.error());
   editor.base_content_ = *content;
-  editor.base_problems_ = describe_all(dialogs::check_content(base).problems);
-  std::sort(editor.base_problems_.begin(), editor.base_problems_.end());
   for (const auto& [name, text] : base) {
     if (name != "variables.yaml") continue;
     try {
@@ -117,10 +115,15 @@ Files ContentEditor::apply(const std::vector<store::ContentOverride>& overrides)
 }
 
 std::vector<std::string> ContentEditor::new_problems(const Files& files) const {
+  std::call_once(base_problems_->once, [this] {
+    base_problems_->problems = describe_all(dialogs::check_content(base_).problems);
+    std::sort(base_problems_->problems.begin(), base_problems_->problems.end());
+  });
   std::vector<std::string> found = describe_all(dialogs::check_content(files).problems);
   std::sort(found.begin(), found.end());
+  const std::vector<std::string>& known = base_problems_->problems;
   std::vector<std::string> fresh;
-  std::set_difference(found.begin(), found.end(), base_problems_.begin(), base_problems_.end(),
+  std::set_difference(found.begin(), found.end(), known.begin(), known.end(),
                       std::back_inserter(fresh));
   return fresh;
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <tl/expected.hpp>
@@ -58,7 +59,13 @@ class ContentEditor {
  private:
   Files base_;
   std::shared_ptr<const dialogs::Content> base_content_;
-  std::vector<std::string> base_problems_;
+  // The built-in content's own problems, found at the first check (not at start: the
+  // check takes as long as parsing, and every server start would pay for it).
+  struct BaseProblems {
+    std::once_flag once;
+    std::vector<std::string> problems;
+  };
+  std::shared_ptr<BaseProblems> base_problems_ = std::make_shared<BaseProblems>();
   std::vector<std::pair<std::string, std::string>> variable_texts_;
   std::vector<std::pair<std::string, double>> variable_numbers_;
 };

@@ -127,7 +127,7 @@ boost::asio::awaitable<Response> handle_request(App& app, const Request& request
 Router make_router() {
   const std::size_t small = std::size_t{16} * 1024;  // GET routes need no body at all
   const std::size_t webhook = std::size_t{1024} * 1024;
-  const std::size_t admin_form = std::size_t{64} * 1024;
+  const std::size_t admin_form = std::size_t{1024} * 1024;  // a PO file fits
   return Router({
       {RouteId::webchat_page, "webchat_page", "/", {http::verb::get}, small},
       {RouteId::webchat_languages,

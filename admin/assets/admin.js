@@ -75,3 +75,15 @@
   poll();
   setInterval(poll, 5000);
 })();
+
+// A chosen PO file is read into the text field (nothing leaves the page until Check).
+(function () {
+  const file = document.getElementById('po-file');
+  const text = document.getElementById('po');
+  if (!file || !text) return;
+  file.addEventListener('change', () => {
+    const chosen = file.files && file.files[0];
+    if (!chosen) return;
+    chosen.text().then((content) => { text.value = content; });
+  });
+})();

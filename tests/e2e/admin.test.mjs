@@ -350,6 +350,27 @@ describe('the Buurtmaker\'s console', { skip: !BIN && 'BUURTLIJN_BIN is not set'
     });
   });
 
+  test('translations go out and come back as PO, with the changes shown before applying', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await step('po', async () => {
+      const exported = await admin.request.get(`${base}/admin/export?lang=ro`);
+      assert.equal(exported.status(), 200);
+      assert.match(exported.headers()['content-disposition'], /buurtlijn-ro\.po/);
+      const po = await exported.text();
+      assert.match(po, /msgctxt "nodes\.waste_milieupas\.text"/);
+      const changed = po.replace(/(msgctxt "nodes\.waste_sorting\.text"\nmsgid "[^\n]*"\nmsgstr ")/, '$1Tradus din nou: ');
+      assert.notEqual(changed, po, 'the PO has the waste_sorting text');
+      await admin.getByRole('link', { name: 'Vertalen (PO)' }).click();
+      await admin.getByLabel('Of plak de inhoud van het PO-bestand').fill(changed);
+      await admin.getByRole('button', { name: 'Wijzigingen bekijken' }).click();
+      await admin.getByRole('heading', { name: '1 wijziging voor ro' }).waitFor();
+      await admin.locator('td.diff ins', { hasText: 'Tradus' }).waitFor();
+      await shot(admin, 'admin-import.png');
+      await admin.getByRole('button', { name: 'Toepassen' }).click();
+      await admin.waitForURL(/\/admin\/coverage\?imported=1/, { timeout: WAIT_MS });
+      await admin.getByRole('status').filter({ hasText: '1 tekst opgeslagen' }).waitFor();
+    });
+  });
+
   test('the console ran without script errors or Content-Security-Policy violations', () => {
     assert.deepEqual(pageProblems, []);
   });

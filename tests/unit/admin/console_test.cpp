@@ -267,5 +267,32 @@ TEST_CASE("console: a ready answer goes out in the user's language") {
   CHECK(f.send("POST", "/admin/release", "id=" + id + "&csrf=" + csrf, cookie).status == 303);
 }
 
+TEST_CASE("console: outside WhatsApp's 24-hour window no reply is offered or sent") {
+  Fixture f;
+  f.add("anna", "buurtmaker");
+  store::InboundTurn turn = store::testing::make_turn("p-7f3a9c0d1e2b", "wamid.1", 0);
+  turn.hand_over_reason = "two_misses";
+  turn.received_at = f.now;
+  auto committed = store::testing::commit(*f.store, turn);
+  REQUIRE(committed);
+  const std::string id = std::to_string(committed->conversation_id);
+  std::string cookie = f.login("anna");
+  std::string csrf = Fixture::csrf_of(f.send("GET", "/admin/inbox", "", cookie));
+  CHECK(f.send("POST", "/admin/take", "id=" + id + "&csrf=" + csrf, cookie).status == 303);
+  auto open = f.send("GET", "/admin/conversation?id=" + id, "", cookie);
+  CHECK(open.body.find("venster van 24 uur is open") != std::string::npos);
+  CHECK(open.body.find("id=\"send-reply\"") != std::string::npos);
+
+  f.now += 25LL * 60 * 60 * 1000;
+  cookie = f.login("anna");
+  csrf = Fixture::csrf_of(f.send("GET", "/admin/inbox", "", cookie));
+  auto closed = f.send("GET", "/admin/conversation?id=" + id, "", cookie);
+  CHECK(closed.body.find("venster van 24 uur is dicht") != std::string::npos);
+  CHECK(closed.body.find("id=\"send-reply\"") == std::string::npos);
+  CHECK(f.send("POST", "/admin/reply", "id=" + id + "&text=hallo&csrf=" + csrf, cookie).status ==
+        409);
+  CHECK(f.host.delivered.empty());
+}
+
 }  // namespace
 }  // namespace buurtlijn::admin
