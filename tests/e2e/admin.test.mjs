@@ -30,7 +30,7 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
-const WAIT_MS = 30_000;   // a content save re-checks all 16 catalogs: slow under sanitizers
+const WAIT_MS = 60_000;   // a content save re-checks all 16 catalogs: slow under sanitizers
 const TEST_TIMEOUT_MS = 180_000;
 
 const USER = 'buurtmaker';
