@@ -45,6 +45,8 @@ struct App {
   std::function<void()> wake_outbox;
   // Subscription keywords and notification templates (locales/notifications/).
   std::shared_ptr<const dialogs::NotificationCatalog> notifications;
+  // The Buurtmaker's console (gateway/admin_console.hpp), set in server.cpp.
+  std::shared_ptr<struct AdminConsole> admin;
 };
 
 }  // namespace buurtlijn::gateway

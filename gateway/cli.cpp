@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "gateway/api_keys.hpp"
+#include "gateway/admin_console.hpp"
 #include "gateway/content_commands.hpp"
 #include "gateway/server.hpp"
 
@@ -24,6 +25,10 @@ constexpr const char* kUsage =
     "            check the dialog tree and the 16 catalogs; print their coverage\n"
     "  api-key create --name N | list | revoke --name N\n"
     "            keys of the notification API (a new key is printed once)\n"
+    "  content export --lang L | content import FILE.po [--apply]\n"
+    "            translations as gettext PO for translators, and back\n"
+    "  admin add-user --name N --role R\n"
+    "            create a console user (password read from stdin)\n"
     "\n"
     "Run 'buurtlijn <command> --help' for the options of a command.\n"
     "Secrets come from the environment (BUURTLIJN_*), never from the config file.\n";
@@ -101,6 +106,7 @@ int run_cli(const std::vector<std::string>& args) {
   if (args[0] == "classify") return classify_command(rest, std::cin, std::cout);
   if (args[0] == "content") return content_command(rest, std::cout);
   if (args[0] == "api-key") return api_key_command(rest);
+  if (args[0] == "admin") return admin_command(rest, std::cin, std::cout, std::cerr);
   std::cerr << "buurtlijn: unknown command '" << args[0] << "'\n\n" << kUsage;
   return 2;
 }

@@ -15,6 +15,7 @@
 #include "dialogs/classify.hpp"
 #include "dialogs/content_check.hpp"
 #include "dialogs/notification_catalog.hpp"
+#include "gateway/admin_console.hpp"
 #include "gateway/config.hpp"
 #include "gateway/content_holder.hpp"
 #include "locales/embedded.hpp"
@@ -143,6 +144,9 @@ int classify_command(const std::vector<std::string>& args, std::istream& in, std
 }
 
 int content_command(const std::vector<std::string>& args, std::ostream& out) {
+  if (!args.empty() && (args[0] == "export" || args[0] == "import")) {
+    return translations_command(args, out, std::cerr);  // gateway/admin_console.hpp
+  }
   if (args.empty() || args[0] != "check") {
     std::cerr << "Usage: buurtlijn content check [--locales DIR]\n";
     return 2;

@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 #include <tl/expected.hpp>
+#include <utility>
+#include <vector>
 
 #include "dialogs/content.hpp"
 
@@ -20,6 +22,11 @@ class ContentHolder {
  private:
   std::atomic<std::shared_ptr<const dialogs::Content>> content_;
 };
+
+// The content files ({"ro.yaml", text} pairs) of `locales_dir`, or the built-in ones
+// when it is empty.
+tl::expected<std::vector<std::pair<std::string, std::string>>, std::string> read_content_files(
+    const std::string& locales_dir);
 
 // Loads the catalogs from `locales_dir`, or from the copy built into the executable when
 // it is empty; problems are listed one per line.

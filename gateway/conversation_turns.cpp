@@ -35,10 +35,15 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
       if (!subscriber) co_return tl::unexpected(subscriber.error());
       subscription = subscription_turn(before, message, *subscriber, *notifications);
     }
+    // STOP and START work whatever the state; otherwise, while a person holds the
+    // conversation (console take-over), the bot stays silent: the message is kept for the
+    // inbox and the state does not move.
     dialogs::Turn turn;
     if (subscription) {
       turn.state = subscription->state;
       turn.replies = subscription->replies;
+    } else if (*existing && (*existing)->paused_by_human) {
+      turn.state = before;
     } else {
       turn = dialogs::respond(before, message.event, content, now);
     }
@@ -54,6 +59,9 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     write.language = turn.state.language;
     write.dialog_state = turn.state.serialize();
     if (subscription) write.subscription = subscription->change;
+    for (const dialogs::Action& action : turn.actions) {
+      if (action.kind == dialogs::Action::Kind::hand_over) write.hand_over_reason = action.reason;
+    }
     std::vector<std::string> payloads;
     if (!message.interaction_id.empty()) {
       // Telegram shows a spinner on the pressed button until this answer arrives.

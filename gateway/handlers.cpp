@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include "gateway/admin_console.hpp"
 #include "gateway/app.hpp"
 #include "gateway/notification_api.hpp"
 #include "gateway/webhooks.hpp"
@@ -122,6 +123,10 @@ boost::asio::awaitable<Response> handle_request(App& app, const Request& request
     }
     case RouteId::notifications_status:
       co_return handle_notification_status(app, request, match.parameter);
+    case RouteId::admin_page:
+    case RouteId::admin_asset:
+    case RouteId::admin_api:
+      co_return handle_admin(app, request, std::string(request["X-Forwarded-For"]));
   }
   co_return json_error(http::status::not_found, "not_found", "no such resource", version);
 }
@@ -129,6 +134,7 @@ boost::asio::awaitable<Response> handle_request(App& app, const Request& request
 Router make_router() {
   const std::size_t small = std::size_t{16} * 1024;  // GET routes need no body at all
   const std::size_t webhook = std::size_t{1024} * 1024;
+  const std::size_t admin_form = std::size_t{1024} * 1024;  // a PO file fits
   return Router({
       {RouteId::webchat_page, "webchat_page", "/", {http::verb::get}, small},
       {RouteId::webchat_languages,
@@ -168,6 +174,19 @@ Router make_router() {
        "/webhooks/kannel/dlr",
        {http::verb::get},
        small},
+      // The console (admin/console.hpp): pages, their static files, the JSON the pages use.
+      {RouteId::admin_page, "admin_page", "/admin/", {http::verb::get}, small},
+      {RouteId::admin_asset, "admin_asset", "/admin/static/*", {http::verb::get}, small},
+      {RouteId::admin_api,
+       "admin_api",
+       "/admin/api/*",
+       {http::verb::get, http::verb::post},
+       admin_form},
+      {RouteId::admin_page,
+       "admin_page",
+       "/admin/*",
+       {http::verb::get, http::verb::post},
+       admin_form},
   });
 }
 

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "gateway/admin_console.hpp"
 #include "gateway/app.hpp"
 #include "gateway/client_origin.hpp"
 #include "gateway/handlers.hpp"

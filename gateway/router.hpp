@@ -29,6 +29,9 @@ enum class RouteId {
   kannel_delivery_report,
   notifications_create,
   notifications_status,
+  admin_page,
+  admin_asset,
+  admin_api,
 };
 
 struct Route {

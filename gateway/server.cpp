@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "gateway/admin_console.hpp"
 #include "gateway/app.hpp"
 #include "gateway/listener.hpp"
 #include "gateway/log.hpp"
@@ -93,6 +94,11 @@ int run_server(Config config) {
   app->notifications = *notifications;
   app->store = open_store(app->config, app->metrics);
   if (!app->store) return 1;
+  app->admin = start_admin_console(*app);
+  if (!app->admin) {
+    app->store->close();
+    return 1;
+  }
 
   const unsigned threads = config.server.threads != 0
                                ? config.server.threads

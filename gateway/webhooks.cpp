@@ -84,7 +84,9 @@ tl::expected<connectors::Inbound, connectors::Refusal> parse(const App& app, Rou
   }
 }
 
-// The payload the outbox sends for a reply on an HTTP channel.
+}  // namespace
+
+// See webhooks.hpp.
 std::vector<std::string> reply_payloads(const dialogs::Reply& reply, std::string_view channel,
                                         const App& app) {
   connectors::OutboundMessage message;
@@ -110,8 +112,6 @@ std::vector<std::string> reply_payloads(const dialogs::Reply& reply, std::string
   payloads.push_back(connectors::encode_outbound_payload(message));
   return payloads;
 }
-
-}  // namespace
 
 std::string phone_prefix_of(std::string_view address) {
   std::string digits;

@@ -161,11 +161,95 @@ ALTER TABLE outbox ADD COLUMN notification_id INTEGER REFERENCES notifications (
 CREATE INDEX outbox_by_notification ON outbox (notification_id, channel, status);
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// The console: users (Argon2id hashes, never passwords), sessions (keyed by a hash of
+// the cookie value), the append-only audit log (triggers refuse UPDATE and DELETE), the
+// Buurtmaker's text edits as overrides over the built-in catalogs with every revision,
+// texts flagged for review, and the hand-over inbox (one row per conversation).
+// Retention: sessions are deleted when they expire; handovers go with their
+// conversation; revisions and the audit log hold no message text of users.
+constexpr std::string_view kMigration5AdminConsole = R"sql(
+CREATE TABLE admin_users (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT    NOT NULL UNIQUE,
+  role          TEXT    NOT NULL CHECK (role IN ('buurtmaker', 'enforcement', 'coordinator')),
+  team          TEXT    NOT NULL DEFAULT '',
+  password_hash TEXT    NOT NULL,
+  disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE admin_sessions (
+  id_hash      TEXT    PRIMARY KEY,
+  user_id      INTEGER NOT NULL REFERENCES admin_users (id) ON DELETE CASCADE,
+  csrf_token   TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE audit_log (
+  id        INTEGER PRIMARY KEY,
+  at        INTEGER NOT NULL,
+  user_id   INTEGER REFERENCES admin_users (id),
+  user_name TEXT    NOT NULL,
+  action    TEXT    NOT NULL,
+  object    TEXT    NOT NULL,
+  detail    TEXT    NOT NULL DEFAULT ''
+) STRICT;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TABLE content_revisions (
+  id         INTEGER PRIMARY KEY,
+  language   TEXT    NOT NULL,
+  key        TEXT    NOT NULL,
+  text       TEXT    NOT NULL,
+  previous   TEXT    NOT NULL,
+  user_id    INTEGER REFERENCES admin_users (id),
+  user_name  TEXT    NOT NULL,
+  kind       TEXT    NOT NULL CHECK (kind IN ('edit', 'revert', 'import')),
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX content_revisions_by_text ON content_revisions (language, key, id);
+
+CREATE TABLE content_overrides (
+  language    TEXT    NOT NULL,
+  key         TEXT    NOT NULL,
+  text        TEXT    NOT NULL,
+  revision_id INTEGER NOT NULL REFERENCES content_revisions (id),
+  updated_at  INTEGER NOT NULL,
+  PRIMARY KEY (language, key)
+) STRICT;
+
+CREATE TABLE content_reviews (
+  language           TEXT    NOT NULL,
+  key                TEXT    NOT NULL,
+  source_revision_id INTEGER NOT NULL REFERENCES content_revisions (id),
+  flagged_at         INTEGER NOT NULL,
+  PRIMARY KEY (language, key)
+) STRICT;
+
+CREATE TABLE handovers (
+  conversation_id      INTEGER PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+  reason               TEXT    NOT NULL,
+  state                TEXT    NOT NULL CHECK (state IN ('waiting', 'taken', 'released')),
+  requested_at         INTEGER NOT NULL,
+  taken_by             INTEGER REFERENCES admin_users (id),
+  taken_at             INTEGER,
+  released_at          INTEGER,
+  last_read_message_id INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX handovers_by_state ON handovers (state, requested_at);
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, kMigration1Core},
     {2, kMigration2Heartbeat},
     {3, kMigration3Outbox},
     {4, kMigration4Notifications},
+    {5, kMigration5AdminConsole},
 }};
 
 constexpr std::string_view kCreateLedger = R"sql(

@@ -76,6 +76,8 @@ class SqliteStore final : public Store {
   }
 
   std::size_t read_connections() const { return readers_.size(); }
+  // A read connection for the calling thread (the console's reads, admin_sqlite.cpp).
+  Result<ReaderPool::Lease> read_connection() { return readers_.acquire(); }
 
  private:
   SqliteStore(SqliteOptions options, SqliteConnection write_connection);

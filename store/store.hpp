@@ -157,6 +157,9 @@ struct InboundTurn {
   std::string contact_address;
   // A subscription change asked for in this message (STOP, YES to the opt-in question).
   std::optional<SubscriptionChange> subscription;
+  // Non-empty when the dialog handed the conversation over to a person (the reason): the
+  // conversation enters the console's inbox in the same transaction.
+  std::string hand_over_reason;
 };
 
 struct TurnCommitted {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/notification_sql.hpp"
+#include "store/admin_writes.hpp"
 #include "store/sqlite_error.hpp"
 
 namespace buurtlijn::store {
@@ -271,6 +272,12 @@ Result<TurnCommitted> write_turn(SqliteConnection& db, const InboundTurn& turn) 
       return tl::unexpected(outbox_id.error());
     }
     committed.outbox_ids.push_back(*outbox_id);
+  }
+  if (!turn.hand_over_reason.empty()) {
+    if (auto ok = write_hand_over(db, conversation->id, turn.hand_over_reason, turn.received_at);
+        !ok) {
+      return tl::unexpected(ok.error());
+    }
   }
   return committed;
 }
