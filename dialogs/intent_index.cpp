@@ -501,6 +501,22 @@ bool IntentIndex::strip_greetings(std::vector<Token>& tokens) const {
   return tokens.size() != before;
 }
 
+std::size_t IntentIndex::leading_greetings(const std::vector<Token>& tokens) const {
+  std::size_t greeting = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    bool greets = false;
+    for (const auto& [term, quality] : matched_terms(std::vector<Token>{tokens[i]})) {
+      if (greeting_terms_.contains(term) && quality >= 1.0) greets = true;
+    }
+    if (greets) {
+      greeting = i + 1;
+    } else if (tokens[i].han || tokens[i].text.size() > 2) {
+      break;
+    }
+  }
+  return greeting;
+}
+
 bool IntentIndex::is_safety(const std::vector<Token>& tokens, const TermHits& hits) const {
   if (hits.empty()) return false;
   for (const auto& [term, quality] : hits) {

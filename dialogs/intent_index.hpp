@@ -78,6 +78,11 @@ class IntentIndex {
   // whether there were any.
   bool strip_greetings(std::vector<match_text::Token>& tokens) const;
 
+  // How many of the first tokens greet, each word exactly a greeting word (or a Chinese
+  // word holding one): "buenas tardes a todos" -> 2. Words of one or two letters between
+  // them count along ("hi, ok").
+  std::size_t leading_greetings(const std::vector<match_text::Token>& tokens) const;
+
   // Whether the message holds a safety phrase: every telling word of a phrase with two or
   // more of them (words many phrases of the language use, and words of one or two
   // letters, do not count), or the telling word of a phrase with one ("help", "help me")
