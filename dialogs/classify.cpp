@@ -365,15 +365,19 @@ Classification classify(std::string_view text, const Content& content, const Cla
   std::vector<intent_index::NodeScore> ranked;
   if (greets && !rest.empty()) {
     // A greeting that says more ("hallo, waar kan ik me inschrijven?"): what is left after
-    // the greeting words decides when it is clear; otherwise it is small talk around the
-    // greeting ("buenas tardes a todos", "dzien dobry, mam pytanie") and greets.
+    // the greeting words decides when it is clear: two or more telling words, or a
+    // keyword of the node ("hallo, BSN?"), scoring kAfterGreetingScore. Otherwise it is
+    // small talk around the greeting ("buenas tardes a todos", "bonsoir a vous") and greets.
     std::vector<match_text::Feature> rest_features;
     match_text::add_features(rest, rest_features);
-    ranked = intents.rank(rest, rest_features, language_index, intents.matched_terms(rest));
+    const auto rest_hits = intents.matched_terms(rest);
+    ranked = intents.rank(rest, rest_features, language_index, rest_hits);
     real_nodes_only(ranked);
     if (ranked.empty() || ranked.front().node == impl.root ||
         ranked.front().node == understanding.off_topic_node ||
-        ranked.front().score < kAfterGreetingScore) {
+        ranked.front().score < kAfterGreetingScore ||
+        (intents.telling_words(rest, language_index) < 2 &&
+         !intents.has_keyword_of(ranked.front().node, rest_hits))) {
       return greeting();
     }
   } else {

@@ -116,9 +116,15 @@ IntentIndex::IntentIndex(std::size_t language_count, std::size_t node_count,
         }
         continue;
       }
-      case PhraseKind::greeting:
-        for (const Token& token : tokens) greeting_terms_.insert(term_id(token.text, token.han));
+      case PhraseKind::greeting: {
+        std::vector<TermId> words;
+        for (const Token& token : tokens) {
+          words.push_back(term_id(token.text, token.han));
+          greeting_terms_.insert(words.back());
+        }
+        greeting_phrases_.push_back(std::move(words));
         break;
+      }
       case PhraseKind::safety:
         for (const Token& token : tokens) term_id(token.text, token.han);
         safety.push_back(&phrase);
@@ -195,6 +201,11 @@ IntentIndex::IntentIndex(std::size_t language_count, std::size_t node_count,
       }
     }
   }
+
+  std::stable_sort(greeting_phrases_.begin(), greeting_phrases_.end(),
+                   [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  greeting_phrases_.erase(std::unique(greeting_phrases_.begin(), greeting_phrases_.end()),
+                          greeting_phrases_.end());
 
   // Safety phrases by their telling words: "me quitaron el pasaporte" needs "quitaron"
   // and "pasaporte", not "me" and "el".
@@ -488,6 +499,27 @@ bool IntentIndex::has_telling_words(const std::vector<Token>& tokens, std::size_
                      [&](const Token& token) { return !is_common(language, token); });
 }
 
+std::size_t IntentIndex::telling_words(const std::vector<Token>& tokens,
+                                       std::size_t language) const {
+  return static_cast<std::size_t>(std::count_if(
+      tokens.begin(), tokens.end(), [&](const Token& token) { return !is_common(language, token); }));
+}
+
+bool IntentIndex::has_keyword_of(std::size_t node, const TermHits& hits) const {
+  for (const auto& [term, quality] : hits) {
+    const auto found = keywords_of_term_.find(term);
+    if (found == keywords_of_term_.end()) continue;
+    for (std::uint32_t k : found->second) {
+      const KeywordEntry& entry = keywords_[k];
+      if (std::find(entry.nodes.begin(), entry.nodes.end(), node) != entry.nodes.end() &&
+          entry_quality(entry.terms, hits) > 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 bool IntentIndex::strip_greetings(std::vector<Token>& tokens) const {
   const std::size_t before = tokens.size();
   std::erase_if(tokens, [this](const Token& token) {
@@ -502,19 +534,24 @@ bool IntentIndex::strip_greetings(std::vector<Token>& tokens) const {
 }
 
 std::size_t IntentIndex::leading_greetings(const std::vector<Token>& tokens) const {
-  std::size_t greeting = 0;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    bool greets = false;
-    for (const auto& [term, quality] : matched_terms(std::vector<Token>{tokens[i]})) {
-      if (greeting_terms_.contains(term) && quality >= 1.0) greets = true;
-    }
-    if (greets) {
-      greeting = i + 1;
-    } else if (tokens[i].han || tokens[i].text.size() > 2) {
-      break;
+  std::size_t at = 0;
+  for (bool found = true; found && at < tokens.size();) {
+    found = false;
+    for (const std::vector<TermId>& phrase : greeting_phrases_) {  // longest first
+      if (phrase.size() > tokens.size() - at) continue;
+      bool same = true;
+      for (std::size_t i = 0; same && i < phrase.size(); ++i) {
+        const auto term = term_ids_.find(tokens[at + i].text);
+        same = term != term_ids_.end() && term->second == phrase[i];
+      }
+      if (same) {
+        at += phrase.size();
+        found = true;
+        break;
+      }
     }
   }
-  return greeting;
+  return at;
 }
 
 bool IntentIndex::is_safety(const std::vector<Token>& tokens, const TermHits& hits) const {

@@ -73,14 +73,17 @@ class IntentIndex {
   // Whether the message has a word that is neither short (one or two letters, one Chinese
   // character) nor one that many phrases of `language` use.
   bool has_telling_words(const std::vector<match_text::Token>& tokens, std::size_t language) const;
+  std::size_t telling_words(const std::vector<match_text::Token>& tokens, std::size_t language) const;
+
+  // Whether `hits` hold all words of one of `node`'s keywords ("brp", "rent benefit").
+  bool has_keyword_of(std::size_t node, const TermHits& hits) const;
 
   // Takes the greeting words ("hallo", "good morning", "你好") out of `tokens`; returns
   // whether there were any.
   bool strip_greetings(std::vector<match_text::Token>& tokens) const;
 
-  // How many of the first tokens greet, each word exactly a greeting word (or a Chinese
-  // word holding one): "buenas tardes a todos" -> 2. Words of one or two letters between
-  // them count along ("hi, ok").
+  // How many of the first tokens are greetings: whole greeting phrases, word for word,
+  // one after the other ("hallo hallo", "hi, good morning"): "buenas tardes a todos" -> 2.
   std::size_t leading_greetings(const std::vector<match_text::Token>& tokens) const;
 
   // Whether the message holds a safety phrase: every telling word of a phrase with two or
@@ -144,6 +147,7 @@ class IntentIndex {
   std::vector<KeywordEntry> keywords_;
   std::unordered_map<TermId, std::vector<std::uint32_t>> keywords_of_term_;
   std::unordered_set<TermId> greeting_terms_;
+  std::vector<std::vector<TermId>> greeting_phrases_;  // their words in order, longest first
   std::vector<std::vector<TermId>> safety_phrases_;  // their telling words
   std::unordered_map<TermId, std::vector<std::uint32_t>> safety_phrases_of_term_;
   std::vector<TermId> safety_words_;  // one-word safety phrases
