@@ -31,8 +31,8 @@ constexpr std::pair<std::string_view, std::string_view> kCallingCodes[] = {
     {"967", "ar"}, {"968", "ar"}, {"970", "ar"}, {"971", "ar"}, {"973", "ar"}, {"974", "ar"}};
 
 constexpr std::size_t kMaxExplicitChoiceWords = 5;  // "can we speak English please"
-constexpr std::size_t kMinNameStem = 5;  // "polsku" is "polski": a shared start this long ...
-constexpr std::size_t kNameEnding = 3;   // ... that leaves at most this many letters of the name
+constexpr std::size_t kMinNameStem = 5;    // "polsku" is "polski": a shared start this long ...
+constexpr std::size_t kNameEnding = 3;     // ... that leaves at most this many letters of the name
 constexpr std::size_t kMaxHanChoice = 18;  // bytes of Chinese around a name: "请用中文" (6 chars)
 constexpr std::string_view kArabicBi = "\xD8\xA8";  // ب: "بالعربية", "in Arabic"
 
@@ -340,8 +340,8 @@ Classification classify(std::string_view text, const Content& content, const Cla
   // Greeting words ("hallo", "buenas tardes", "你好") and what is left without them.
   const std::size_t greeting_words = intents.leading_greetings(tokens);
   const bool greets = greeting_words > 0;
-  const std::vector<match_text::Token> rest(tokens.begin() + static_cast<std::ptrdiff_t>(greeting_words),
-                                            tokens.end());
+  const std::vector<match_text::Token> rest(
+      tokens.begin() + static_cast<std::ptrdiff_t>(greeting_words), tokens.end());
   auto greeting = [&] {
     result.topic = "greeting";
     result.node = impl.nodes[impl.root].id;

@@ -59,7 +59,8 @@ struct Classification {
 inline constexpr double kUnderstoodScore = 0.34;
 inline constexpr double kConfidenceSlope = 5.3;
 inline constexpr double kUnderstoodThreshold = 0.5;  // a confidence: below, not understood
-inline constexpr double kNodeMargin = 0.03;  // a leaf needs this score lead over its topic's runner-up
+inline constexpr double kNodeMargin =
+    0.03;  // a leaf needs this score lead over its topic's runner-up
 // The safety node without a safety phrase in the message: only when ranked this sure.
 inline constexpr double kSafetyRankedScore = 0.75;
 // A greeting with more words answers the rest when the rest alone scores this much;

@@ -501,8 +501,9 @@ bool IntentIndex::has_telling_words(const std::vector<Token>& tokens, std::size_
 
 std::size_t IntentIndex::telling_words(const std::vector<Token>& tokens,
                                        std::size_t language) const {
-  return static_cast<std::size_t>(std::count_if(
-      tokens.begin(), tokens.end(), [&](const Token& token) { return !is_common(language, token); }));
+  return static_cast<std::size_t>(
+      std::count_if(tokens.begin(), tokens.end(),
+                    [&](const Token& token) { return !is_common(language, token); }));
 }
 
 bool IntentIndex::has_keyword_of(std::size_t node, const TermHits& hits) const {

@@ -73,7 +73,8 @@ class IntentIndex {
   // Whether the message has a word that is neither short (one or two letters, one Chinese
   // character) nor one that many phrases of `language` use.
   bool has_telling_words(const std::vector<match_text::Token>& tokens, std::size_t language) const;
-  std::size_t telling_words(const std::vector<match_text::Token>& tokens, std::size_t language) const;
+  std::size_t telling_words(const std::vector<match_text::Token>& tokens,
+                            std::size_t language) const;
 
   // Whether `hits` hold all words of one of `node`'s keywords ("brp", "rent benefit").
   bool has_keyword_of(std::size_t node, const TermHits& hits) const;
@@ -148,7 +149,7 @@ class IntentIndex {
   std::unordered_map<TermId, std::vector<std::uint32_t>> keywords_of_term_;
   std::unordered_set<TermId> greeting_terms_;
   std::vector<std::vector<TermId>> greeting_phrases_;  // their words in order, longest first
-  std::vector<std::vector<TermId>> safety_phrases_;  // their telling words
+  std::vector<std::vector<TermId>> safety_phrases_;    // their telling words
   std::unordered_map<TermId, std::vector<std::uint32_t>> safety_phrases_of_term_;
   std::vector<TermId> safety_words_;  // one-word safety phrases
 };

@@ -29,13 +29,13 @@ constexpr std::size_t kNameEnding = 3;   // ... and all of it but at most this m
 
 // Names people use for a language besides ICU's ("farsi" for Persian).
 constexpr std::pair<std::string_view, std::string_view> kExtraNames[] = {
-    {"farsi", "fa"},      {"dari", "fa"},     {"mandarin", "zh"}, {"putonghua", "zh"},
-    {"tigrigna", "ti"},   {"tigrinia", "ti"}, {"vlaams", "nl"},   {"moldoveneasca", "ro"},
+    {"farsi", "fa"},      {"dari", "fa"},      {"mandarin", "zh"},  {"putonghua", "zh"},
+    {"tigrigna", "ti"},   {"tigrinia", "ti"},  {"vlaams", "nl"},    {"moldoveneasca", "ro"},
     {"hindustani", "hi"}, {"arabi", "ar"},     {"bulgarski", "bg"}, {"bolgarski", "bg"},
     {"ukrainski", "uk"},  {"romaneste", "ro"}, {"rumunski", "ro"},  {"nemski", "de"},
     {"angliiski", "en"},  {"angliyski", "en"}, {"angliiska", "en"}, {"hindee", "hi"},
-    {"हिंदी", "hi"},      {"ብትግርኛ", "ti"},   {"tigrinyi", "ti"},
-    {"zhongwen", "zh"},   {"عربي", "ar"},     {"بالعربي", "ar"},   {"فارسي", "fa"}};
+    {"हिंदी", "hi"},       {"ብትግርኛ", "ti"},     {"tigrinyi", "ti"},  {"zhongwen", "zh"},
+    {"عربي", "ar"},       {"بالعربي", "ar"},   {"فارسي", "fa"}};
 
 void add_name(Understanding& understanding, std::set<std::string>& clashes, const std::string& name,
               const std::string& code) {

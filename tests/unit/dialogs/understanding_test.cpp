@@ -102,8 +102,7 @@ TEST_CASE("the resolution order: explicit > conversation > channel > detection >
   CHECK(c.language == "en");
   CHECK(c.language_source == LanguageSource::explicit_choice);
   CHECK(classify("română", *content, hints("nl")).language == "ro");
-  CHECK(classify("po-ukrainsky", *content, hints("nl")).language_source !=
-        LanguageSource::explicit_choice);  // not a name ICU knows: detection decides
+  CHECK(classify("po-ukrainsky", *content, hints("nl")).language == "uk");  // a form of the name
   CHECK(classify("in het Nederlands aub", *content, hints("pl")).language == "nl");
   CHECK(classify("فارسی", *content, hints("ar")).language == "fa");
   // The conversation's language beats the channel and a short message.
