@@ -2,6 +2,7 @@
 #include "dialogs/intent_index.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
 #include <set>
@@ -18,7 +19,8 @@ constexpr std::size_t kMinTypo = 5;    // a term this long also matches one typo
 constexpr double kStemQuality = 0.8;
 constexpr double kTypoQuality = 0.7;
 constexpr double kCommonWordShare = 0.05;  // a word in this share of a language's phrases ...
-constexpr std::uint32_t kMinCommonWordPhrases = 3;  // ... and in at least this many is common
+constexpr std::uint32_t kMinCommonWordPhrases = 3;  // ... and in at least this many ...
+constexpr int kMinCommonWordGroups = 3;  // ... of this many topics is common ("de", "how"; not "垃圾")
 constexpr std::size_t kCoverageLeaders = 6;         // nodes re-weighed by what they explain
 
 constexpr std::uint64_t kFnvOffset = 14695981039346656037ULL;
@@ -79,7 +81,8 @@ IntentIndex::TermId IntentIndex::term_id(const std::u32string& term, bool han) {
 }
 
 IntentIndex::IntentIndex(std::size_t language_count, std::size_t node_count,
-                         const std::vector<Phrase>& phrases, Weights weights)
+                         const std::vector<Phrase>& phrases,
+                         const std::vector<std::uint32_t>& node_groups, Weights weights)
     : weights_(weights), node_count_(node_count) {
   // Every (feature, document) of the phrases and texts, with its term frequency.
   struct Occurrence {
@@ -92,6 +95,9 @@ IntentIndex::IntentIndex(std::size_t language_count, std::size_t node_count,
   std::map<std::vector<TermId>, std::size_t> keyword_index;
   // Per language, in how many phrases a word occurs: to tell telling words from common ones.
   std::vector<std::unordered_map<Feature, std::uint32_t>> word_phrases(language_count);
+  // ... and in the phrases of which topics (node_groups, as bits): a word many phrases of
+  // one topic share ("垃圾", "afval") tells that topic; only a word of many topics is common.
+  std::vector<std::unordered_map<Feature, std::uint64_t>> word_groups(language_count);
   std::vector<std::size_t> phrase_count(language_count, 0);
   std::vector<const Phrase*> safety;
   std::vector<Feature> features;
@@ -140,7 +146,13 @@ IntentIndex::IntentIndex(std::size_t language_count, std::size_t node_count,
       for (const Token& token : tokens) words.push_back(match_text::word_feature(token.text));
       std::sort(words.begin(), words.end());
       words.erase(std::unique(words.begin(), words.end()), words.end());
-      for (Feature word : words) ++word_phrases[language][word];
+      const std::uint64_t group =
+          phrase.node < node_groups.size() ? std::uint64_t{1} << (node_groups[phrase.node] % 64)
+                                           : ~std::uint64_t{0};
+      for (Feature word : words) {
+        ++word_phrases[language][word];
+        word_groups[language][word] |= group;
+      }
     }
     if (phrase.kind == PhraseKind::safety) continue;  // matched by its words, not ranked
     features.clear();
@@ -196,7 +208,8 @@ IntentIndex::IntentIndex(std::size_t language_count, std::size_t node_count,
   for (std::size_t l = 0; l < language_count; ++l) {
     for (const auto& [word, count] : word_phrases[l]) {
       if (count >= kMinCommonWordPhrases &&
-          static_cast<double>(count) >= kCommonWordShare * static_cast<double>(phrase_count[l])) {
+          static_cast<double>(count) >= kCommonWordShare * static_cast<double>(phrase_count[l]) &&
+          std::popcount(word_groups[l][word]) >= kMinCommonWordGroups) {
         common_words_[l].insert(word);
       }
     }

@@ -54,8 +54,11 @@ struct Weights {
 
 class IntentIndex {
  public:
+  // `node_groups`: per node, the number of its topic (nodes past its end, such as the
+  // off-topic node, count as every topic); telling words are judged by them.
   IntentIndex(std::size_t language_count, std::size_t node_count,
-              const std::vector<Phrase>& phrases, Weights weights = {});
+              const std::vector<Phrase>& phrases, const std::vector<std::uint32_t>& node_groups,
+              Weights weights = {});
 
   using TermId = std::uint32_t;
   // The keyword, greeting and safety words a message's words match, with the quality of

@@ -188,8 +188,15 @@ std::unique_ptr<const Understanding> build_understanding(
   }
   understanding->languages =
       std::make_unique<language_detect::LanguageModel>(folder, codes, samples);
-  understanding->intents =
-      std::make_unique<intent_index::IntentIndex>(codes.size(), impl.nodes.size() + 1, phrases);
+  std::vector<std::uint32_t> topics;  // per node, its topic's number
+  std::map<std::string, std::uint32_t> topic_numbers;
+  for (const Node& node : impl.nodes) {
+    topics.push_back(
+        topic_numbers.emplace(node.topic, static_cast<std::uint32_t>(topic_numbers.size()))
+            .first->second);
+  }
+  understanding->intents = std::make_unique<intent_index::IntentIndex>(
+      codes.size(), impl.nodes.size() + 1, phrases, topics);
   add_language_names(impl.languages, *understanding);
   return understanding;
 }
