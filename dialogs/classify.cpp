@@ -264,6 +264,7 @@ bool is_valid_utf8(std::string_view text) {
 Classification classify(std::string_view text, const Content& content, const ClassifyHints& hints) {
   const Content::Impl& impl = content.impl();
   Classification result;
+  result.confidence = calibrated_confidence(0.0);  // nothing ranked: a score of 0
   if (!icu_message::is_valid_utf8(text)) text = {};
   if (!impl.understanding) {
     result.language = "nl";
@@ -388,7 +389,7 @@ Classification classify(std::string_view text, const Content& content, const Cla
   // Nearest to the off-topic phrases (the weather, a train, a shop): not for Buurtlijn.
   // The confidence is what the best node of the tree would have had, halved.
   if (ranked.front().node == understanding.off_topic_node) {
-    result.confidence = ranked.size() > 1 ? calibrated_confidence(ranked[1].score) / 2 : 0.0;
+    result.confidence = calibrated_confidence(ranked.size() > 1 ? ranked[1].score : 0.0) / 2;
     return result;
   }
   result.confidence = calibrated_confidence(ranked.front().score);

@@ -43,7 +43,9 @@ struct Classification {
   // have no topic of their own in this list and report "unknown").
   std::string topic = "unknown";
   std::string node;       // the node to answer with; empty when not understood
-  double confidence = 0;  // of the intent, 0..1
+  // How sure the node is, strictly between 0 and 1 (see calibrated_confidence()); below
+  // kUnderstoodThreshold the message is not understood (topic unknown, no node).
+  double confidence = 0;
   bool safety = false;    // exploitation, violence or danger: answer safety_help, hand over
 };
 
