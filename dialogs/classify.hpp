@@ -42,11 +42,11 @@ struct Classification {
   // brp, waste, tenant, report, human, greeting or unknown (privacy and language nodes
   // have no topic of their own in this list and report "unknown").
   std::string topic = "unknown";
-  std::string node;       // the node to answer with; empty when not understood
+  std::string node;  // the node to answer with; empty when not understood
   // How sure the node is, strictly between 0 and 1 (see calibrated_confidence()); below
   // kUnderstoodThreshold the message is not understood (topic unknown, no node).
   double confidence = 0;
-  bool safety = false;    // exploitation, violence or danger: answer safety_help, hand over
+  bool safety = false;  // exploitation, violence or danger: answer safety_help, hand over
 };
 
 // Intent scores (the ranking's own scale, roughly 0..1.5; tuned on the catalogs' phrases
