@@ -20,8 +20,9 @@ constexpr double kStemQuality = 0.8;
 constexpr double kTypoQuality = 0.7;
 constexpr double kCommonWordShare = 0.05;  // a word in this share of a language's phrases ...
 constexpr std::uint32_t kMinCommonWordPhrases = 3;  // ... and in at least this many ...
-constexpr int kMinCommonWordGroups = 3;  // ... of this many topics is common ("de", "how"; not "垃圾")
-constexpr std::size_t kCoverageLeaders = 6;         // nodes re-weighed by what they explain
+constexpr int kMinCommonWordGroups =
+    3;  // ... of this many topics is common ("de", "how"; not "垃圾")
+constexpr std::size_t kCoverageLeaders = 6;  // nodes re-weighed by what they explain
 
 constexpr std::uint64_t kFnvOffset = 14695981039346656037ULL;
 constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
@@ -146,9 +147,9 @@ IntentIndex::IntentIndex(std::size_t language_count, std::size_t node_count,
       for (const Token& token : tokens) words.push_back(match_text::word_feature(token.text));
       std::sort(words.begin(), words.end());
       words.erase(std::unique(words.begin(), words.end()), words.end());
-      const std::uint64_t group =
-          phrase.node < node_groups.size() ? std::uint64_t{1} << (node_groups[phrase.node] % 64)
-                                           : ~std::uint64_t{0};
+      const std::uint64_t group = phrase.node < node_groups.size()
+                                      ? std::uint64_t{1} << (node_groups[phrase.node] % 64)
+                                      : ~std::uint64_t{0};
       for (Feature word : words) {
         ++word_phrases[language][word];
         word_groups[language][word] |= group;
@@ -548,21 +549,27 @@ bool IntentIndex::strip_greetings(std::vector<Token>& tokens) const {
 }
 
 std::size_t IntentIndex::leading_greetings(const std::vector<Token>& tokens) const {
+  // Each word's term once (greeting words are terms; others never match).
+  constexpr TermId kNoTerm = ~TermId{0};
+  std::vector<TermId> words;
+  words.reserve(tokens.size());
+  for (const Token& token : tokens) {
+    const auto term = term_ids_.find(token.text);
+    words.push_back(term != term_ids_.end() && greeting_terms_.contains(term->second) ? term->second
+                                                                                      : kNoTerm);
+  }
   std::size_t at = 0;
-  for (bool found = true; found && at < tokens.size();) {
+  for (bool found = true; found && at < words.size() && words[at] != kNoTerm;) {
     found = false;
     for (const std::vector<TermId>& phrase : greeting_phrases_) {  // longest first
-      if (phrase.size() > tokens.size() - at) continue;
-      bool same = true;
-      for (std::size_t i = 0; same && i < phrase.size(); ++i) {
-        const auto term = term_ids_.find(tokens[at + i].text);
-        same = term != term_ids_.end() && term->second == phrase[i];
+      if (phrase.size() > words.size() - at ||
+          !std::equal(phrase.begin(), phrase.end(),
+                      words.begin() + static_cast<std::ptrdiff_t>(at))) {
+        continue;
       }
-      if (same) {
-        at += phrase.size();
-        found = true;
-        break;
-      }
+      at += phrase.size();
+      found = true;
+      break;
     }
   }
   return at;
