@@ -133,6 +133,7 @@ IntentIndex::IntentIndex(std::size_t language_count, std::size_t node_count,
         break;
       }
       case PhraseKind::safety:
+        safety_node_ = phrase.node;
         for (const Token& token : tokens) term_id(token.text, token.han);
         safety.push_back(&phrase);
         break;
@@ -584,12 +585,36 @@ bool IntentIndex::is_safety(const std::vector<Token>& tokens, const TermHits& hi
       if (entry_quality(safety_phrases_[p], hits) > 0) return true;
     }
   }
-  if (tokens.size() <= kShortMessageWords) {
-    for (TermId word : safety_words_) {
-      if (quality_of(hits, word) > 0) return true;
+  if (tokens.size() > kShortMessageWords ||
+      std::none_of(safety_words_.begin(), safety_words_.end(),
+                   [&hits](TermId word) { return quality_of(hits, word) > 0; })) {
+    return false;
+  }
+  // "help" or "help me" alone, not "legal help" or "ayuda alquiler": a keyword of another
+  // node in the other words says what the help is about.
+  auto is_safety_word = [this](TermId term) {
+    return std::find(safety_words_.begin(), safety_words_.end(), term) != safety_words_.end();
+  };
+  std::vector<Token> others;
+  for (const Token& token : tokens) {
+    const TermHits own = matched_terms(std::vector<Token>{token});
+    if (std::none_of(own.begin(), own.end(),
+                     [&](const auto& hit) { return is_safety_word(hit.first); })) {
+      others.push_back(token);
     }
   }
-  return false;
+  const TermHits other_hits = matched_terms(others);
+  for (const auto& [term, quality] : other_hits) {
+    const auto found = keywords_of_term_.find(term);
+    if (found == keywords_of_term_.end()) continue;
+    for (std::uint32_t k : found->second) {
+      const KeywordEntry& entry = keywords_[k];
+      const bool of_safety =
+          std::find(entry.nodes.begin(), entry.nodes.end(), safety_node_) != entry.nodes.end();
+      if (!of_safety && entry_quality(entry.terms, other_hits) > 0) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace buurtlijn::dialogs::intent_index

@@ -93,7 +93,8 @@ class IntentIndex {
   // Whether the message holds a safety phrase: every telling word of a phrase with two or
   // more of them (words many phrases of the language use, and words of one or two
   // letters, do not count), or the telling word of a phrase with one ("help", "help me")
-  // in a message of at most kShortMessageWords words.
+  // in a message of at most kShortMessageWords words with no keyword of another node
+  // ("legal help" asks for tenant_help).
   bool is_safety(const std::vector<match_text::Token>& tokens, const TermHits& hits) const;
 
   static constexpr std::size_t kShortMessageWords = 3;
@@ -154,7 +155,8 @@ class IntentIndex {
   std::vector<std::vector<TermId>> greeting_phrases_;  // their words in order, longest first
   std::vector<std::vector<TermId>> safety_phrases_;    // their telling words
   std::unordered_map<TermId, std::vector<std::uint32_t>> safety_phrases_of_term_;
-  std::vector<TermId> safety_words_;  // one-word safety phrases
+  std::vector<TermId> safety_words_;    // one-word safety phrases
+  std::size_t safety_node_ = SIZE_MAX;  // the node the safety phrases answer with
 };
 
 }  // namespace buurtlijn::dialogs::intent_index

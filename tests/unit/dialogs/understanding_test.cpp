@@ -231,6 +231,21 @@ TEST_CASE("safety phrases are recognised in any language; a word like help only 
   CHECK(c.topic == "brp");
 }
 
+TEST_CASE("a help word alone is safety; beside another topic's keyword it is that topic") {
+  const auto content = real_content();
+  REQUIRE(content != nullptr);
+  for (std::string_view message : {"help", "help me", "please help", "ayuda", "ajutor", "救命"}) {
+    CAPTURE(message);
+    CHECK(classify(message, *content).safety);
+  }
+  for (std::string_view message : {"legal help", "aide juridique", "ayuda alquiler"}) {
+    CAPTURE(message);
+    const Classification c = classify(message, *content);
+    CHECK_FALSE(c.safety);
+    CHECK(c.topic == "tenant");
+  }
+}
+
 TEST_CASE("invalid UTF-8 is an empty message, never a crash") {
   const auto content = real_content();
   REQUIRE(content != nullptr);
