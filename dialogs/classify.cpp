@@ -31,8 +31,9 @@ constexpr std::pair<std::string_view, std::string_view> kCallingCodes[] = {
     {"967", "ar"}, {"968", "ar"}, {"970", "ar"}, {"971", "ar"}, {"973", "ar"}, {"974", "ar"}};
 
 constexpr std::size_t kMaxExplicitChoiceWords = 5;  // "can we speak English please"
-constexpr std::size_t kMinNameStem = 5;    // "polsku" is "polski": a shared start this long ...
-constexpr std::size_t kNameEnding = 3;     // ... that leaves at most this many letters of the name
+// "polsku" is "polski": a word this long or longer may start with a name's start
+// (Understanding::language_stems).
+constexpr std::size_t kMinNameStem = 5;
 constexpr std::size_t kMaxHanChoice = 18;  // bytes of Chinese around a name: "请用中文" (6 chars)
 constexpr std::string_view kArabicBi = "\xD8\xA8";  // ب: "بالعربية", "in Arabic"
 

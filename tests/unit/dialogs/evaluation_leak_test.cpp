@@ -62,8 +62,12 @@ std::map<std::string, std::string> learning_phrases() {
     const content_files::RawCatalog catalog =
         content_files::read_catalog(code, file, *document, tree, problems);
     auto add = [&](const std::string& phrase, const std::string& where) {
-      for (std::string& form : folded_forms(phrase))
-        phrases.emplace(std::move(form), file + " " + where);
+      for (std::string& form : folded_forms(phrase)) {
+        std::string place = file;
+        place += ' ';
+        place += where;
+        phrases.emplace(std::move(form), std::move(place));
+      }
     };
     for (const auto& [node, list] : catalog.examples) {
       for (const std::string& phrase : list) add(phrase, "nodes." + node + ".examples");

@@ -137,7 +137,9 @@ TEST_CASE("evaluation: topic and language accuracy per language") {
   MESSAGE("calibration:\n" << calibration);
 
   CHECK(per_language.size() == content->languages().size());
-  for (const auto& [language, tally] : per_language) {
+  for (const auto& entry : per_language) {
+    const std::string& language = entry.first;
+    const Tally& tally = entry.second;
     CAPTURE(language);
     CHECK(static_cast<std::size_t>(tally.total) >= kMinMessagesPerLanguage);
     CHECK(tally.topic_share() >= kMinLanguageTopicAccuracy);
