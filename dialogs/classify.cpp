@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include "dialogs/content_impl.hpp"
 #include "dialogs/icu_message.hpp"
@@ -29,30 +30,71 @@ constexpr std::pair<std::string_view, std::string_view> kCallingCodes[] = {
     {"961", "ar"}, {"962", "ar"}, {"963", "ar"}, {"964", "ar"}, {"965", "ar"}, {"966", "ar"},
     {"967", "ar"}, {"968", "ar"}, {"970", "ar"}, {"971", "ar"}, {"973", "ar"}, {"974", "ar"}};
 
-constexpr std::size_t kMaxExplicitChoiceWords = 4;  // "I speak English, please"
+constexpr std::size_t kMaxExplicitChoiceWords = 5;  // "can we speak English please"
+// "polsku" is "polski": a word this long or longer may start with a name's start
+// (Understanding::language_stems).
+constexpr std::size_t kMinNameStem = 5;
+constexpr std::size_t kMaxHanChoice = 18;  // bytes of Chinese around a name: "请用中文" (6 chars)
+constexpr std::string_view kArabicBi = "\xD8\xA8";  // ب: "بالعربية", "in Arabic"
 
-// The language a short message names: "English please", "po romaneste", "فارسی".
+// The language a word names: a name exactly, a form of one ("po polsku" for "polski",
+// "po-ukrainsky" for "ukrainska", "romaneste" for "romana"), or an Arabic name with the
+// preposition bi- ("بالعربية").
+std::optional<std::string> named_language(const std::string& word,
+                                          const Understanding& understanding) {
+  const auto& names = understanding.language_names;
+  if (const auto found = names.find(word); found != names.end()) return found->second;
+  if (word.starts_with(kArabicBi) && word.size() > 2 * kArabicBi.size()) {
+    if (const auto found = names.find(word.substr(kArabicBi.size())); found != names.end()) {
+      return found->second;
+    }
+  }
+  const bool ascii = std::all_of(word.begin(), word.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (!ascii || word.size() < kMinNameStem) return std::nullopt;
+  for (std::size_t length = word.size(); length >= kMinNameStem; --length) {
+    const auto found = understanding.language_stems.find(word.substr(0, length));
+    if (found != understanding.language_stems.end()) return found->second;
+  }
+  return std::nullopt;
+}
+
+// The language a short message names: "English please", "po romaneste", "auf Deutsch",
+// "بالعربية", "中文". Every other word must be one that goes with a language choice (the
+// `language` node's words, greetings) or a word of one or two letters ("in", "po"), so
+// "a Polish shop" names no language.
 std::optional<std::string> explicit_choice(const std::vector<match_text::Token>& tokens,
                                            const Understanding& understanding) {
   if (tokens.empty() || tokens.size() > kMaxExplicitChoiceWords) return std::nullopt;
   std::string han;
+  std::optional<std::string> named;
   for (const match_text::Token& token : tokens) {
     const std::string word = match_text::to_utf8(token.text);
     if (token.han) {
       han += word;
       continue;
     }
-    if (const auto found = understanding.language_names.find(word);
-        found != understanding.language_names.end()) {
-      return found->second;
+    if (auto code = named_language(word, understanding)) {
+      if (named && *named != *code) return std::nullopt;  // "English or Dutch?"
+      named = std::move(code);
+    } else if (token.text.size() > 2 && !understanding.language_choice_words.contains(word)) {
+      return std::nullopt;
     }
   }
   if (!han.empty()) {
+    if (han.size() > kMaxHanChoice) return std::nullopt;
     for (const auto& [name, code] : understanding.language_names) {
-      if (name.size() >= 6 && han.find(name) != std::string::npos) return code;  // two characters
+      // Two characters at least: a Chinese name, not one of the Latin ones.
+      if (name.size() >= 6 && static_cast<unsigned char>(name.front()) >= 0xE0 &&
+          han.find(name) != std::string::npos) {
+        if (named && *named != code) return std::nullopt;
+        named = code;
+        break;
+      }
     }
+    if (!named) return std::nullopt;
   }
-  return std::nullopt;
+  return named;
 }
 
 bool scripts_compatible(Script message, Script language) {
@@ -204,9 +246,16 @@ std::vector<std::pair<std::string, double>> rank_nodes(std::string_view text,
   match_text::add_features(tokens, features);
   for (const auto& scored : intents.rank(tokens, features, index.value_or(impl.languages.size()),
                                          intents.matched_terms(tokens))) {
-    out.emplace_back(impl.nodes[scored.node].id, scored.score);
+    out.emplace_back(scored.node < impl.nodes.size() ? impl.nodes[scored.node].id : "(off_topic)",
+                     scored.score);
   }
   return out;
+}
+
+double calibrated_confidence(double score) {
+  constexpr double kMost = 0.99;  // never certain
+  const double logistic = 1 / (1 + std::exp(-kConfidenceSlope * (score - kUnderstoodScore)));
+  return std::clamp(logistic, 1 - kMost, kMost);
 }
 
 bool is_valid_utf8(std::string_view text) {
@@ -216,6 +265,7 @@ bool is_valid_utf8(std::string_view text) {
 Classification classify(std::string_view text, const Content& content, const ClassifyHints& hints) {
   const Content::Impl& impl = content.impl();
   Classification result;
+  result.confidence = calibrated_confidence(0.0);  // nothing ranked: a score of 0
   if (!icu_message::is_valid_utf8(text)) text = {};
   if (!impl.understanding) {
     result.language = "nl";
@@ -280,7 +330,7 @@ Classification classify(std::string_view text, const Content& content, const Cla
     result.safety = true;
     result.topic = reported_topic(impl.nodes[understanding.safety_node].topic);
     result.node = impl.nodes[understanding.safety_node].id;
-    result.confidence = 1.0;
+    result.confidence = kSafetyConfidence;
     return result;
   }
   const std::string& message_language =
@@ -289,43 +339,63 @@ Classification classify(std::string_view text, const Content& content, const Cla
       impl.language_index(message_language).value_or(impl.languages.size());
   // A message of only short or common words ("ok", "yes", "da") is about nothing, unless
   // it greets.
+  // Greeting words ("hallo", "buenas tardes", "你好") and what is left without them.
+  const std::size_t greeting_words = intents.leading_greetings(tokens);
+  const bool greets = greeting_words > 0;
+  const std::vector<match_text::Token> rest(
+      tokens.begin() + static_cast<std::ptrdiff_t>(greeting_words), tokens.end());
+  auto greeting = [&] {
+    result.topic = "greeting";
+    result.node = impl.nodes[impl.root].id;
+    result.confidence = kGreetingConfidence;
+    return result;
+  };
+  // A message of only short or common words ("ok", "yes", "da") is about nothing, unless
+  // it greets.
   if (!intents.has_telling_words(tokens, language_index)) {
-    std::vector<match_text::Token> rest = tokens;
-    if (intents.strip_greetings(rest)) {
-      result.topic = "greeting";
-      result.node = impl.nodes[impl.root].id;
-      result.confidence = 1.0;
-    }
+    std::vector<match_text::Token> anywhere = tokens;
+    if (intents.strip_greetings(anywhere)) return greeting();
     return result;
   }
-  std::vector<intent_index::NodeScore> ranked =
-      intents.rank(tokens, features, language_index, hits);
-  // The safety answer hands the conversation over: without a safety phrase, the ranking
-  // alone must be surer of it than of an ordinary answer.
-  if (!ranked.empty() && ranked.front().node == understanding.safety_node &&
-      ranked.front().score < kSafetyRankedThreshold) {
-    ranked.erase(ranked.begin());
+  auto real_nodes_only = [&](std::vector<intent_index::NodeScore>& scores) {
+    // The safety answer hands the conversation over: without a safety phrase, the ranking
+    // alone must be surer of it than of an ordinary answer.
+    std::erase_if(scores, [&](const intent_index::NodeScore& scored) {
+      return scored.node == understanding.safety_node && scored.score < kSafetyRankedScore;
+    });
+  };
+  std::vector<intent_index::NodeScore> ranked;
+  if (greets && !rest.empty()) {
+    // A greeting that says more ("hallo, waar kan ik me inschrijven?"): what is left after
+    // the greeting words decides when it is clear: two or more telling words, or a
+    // keyword of the node ("hallo, BSN?"), scoring kAfterGreetingScore. Otherwise it is
+    // small talk around the greeting ("buenas tardes a todos", "bonsoir a vous") and greets.
+    std::vector<match_text::Feature> rest_features;
+    match_text::add_features(rest, rest_features);
+    const auto rest_hits = intents.matched_terms(rest);
+    ranked = intents.rank(rest, rest_features, language_index, rest_hits);
+    real_nodes_only(ranked);
+    if (ranked.empty() || ranked.front().node == impl.root ||
+        ranked.front().node == understanding.off_topic_node ||
+        ranked.front().score < kAfterGreetingScore ||
+        (intents.telling_words(rest, language_index) < 2 &&
+         !intents.has_keyword_of(ranked.front().node, rest_hits))) {
+      return greeting();
+    }
+  } else {
+    ranked = intents.rank(tokens, features, language_index, hits);
+    real_nodes_only(ranked);
   }
-  if (ranked.empty() || ranked.front().score < kUnderstoodThreshold) {
-    if (!ranked.empty()) result.confidence = std::clamp(ranked.front().score, 0.0, 1.0);
+  if (ranked.empty()) return result;
+  // Nearest to the off-topic phrases (the weather, a train, a shop): not for Buurtlijn.
+  // The confidence is what the best node of the tree would have had, halved.
+  if (ranked.front().node == understanding.off_topic_node) {
+    result.confidence = calibrated_confidence(ranked.size() > 1 ? ranked[1].score : 0.0) / 2;
     return result;
   }
-  // A greeting that says more ("hallo, waar kan ik me inschrijven?"): what is left after
-  // the greeting words decides, when it is clear enough.
-  if (ranked.front().node == impl.root) {
-    std::vector<match_text::Token> rest = tokens;
-    if (intents.strip_greetings(rest) && !rest.empty()) {
-      std::vector<match_text::Feature> rest_features;
-      match_text::add_features(rest, rest_features);
-      auto more = intents.rank(rest, rest_features, language_index, intents.matched_terms(rest));
-      if (!more.empty() && more.front().node != impl.root &&
-          more.front().score >= kAfterGreetingThreshold) {
-        ranked = std::move(more);
-      }
-    }
-  }
+  result.confidence = calibrated_confidence(ranked.front().score);
+  if (result.confidence < kUnderstoodThreshold) return result;
   const intent_index::NodeScore& top = ranked.front();
-  result.confidence = std::clamp(top.score, 0.0, 1.0);
   const Node& node = impl.nodes[top.node];
   if (top.node == impl.root) {
     result.topic = "greeting";
@@ -336,6 +406,7 @@ Classification classify(std::string_view text, const Content& content, const Cla
   result.safety = top.node == understanding.safety_node;
   std::size_t chosen = top.node;
   for (std::size_t i = 1; i < ranked.size(); ++i) {
+    if (ranked[i].node >= impl.nodes.size()) continue;  // off-topic
     const Node& other = impl.nodes[ranked[i].node];
     if (other.topic != node.topic || ranked[i].node == impl.root) continue;
     if (top.score - ranked[i].score < kNodeMargin) {

@@ -42,18 +42,38 @@ struct Classification {
   // brp, waste, tenant, report, human, greeting or unknown (privacy and language nodes
   // have no topic of their own in this list and report "unknown").
   std::string topic = "unknown";
-  std::string node;       // the node to answer with; empty when not understood
-  double confidence = 0;  // of the intent, 0..1
-  bool safety = false;    // exploitation, violence or danger: answer safety_help, hand over
+  std::string node;  // the node to answer with; empty when not understood
+  // How sure the node is, strictly between 0 and 1 (see calibrated_confidence()); below
+  // kUnderstoodThreshold the message is not understood (topic unknown, no node).
+  double confidence = 0;
+  bool safety = false;  // exploitation, violence or danger: answer safety_help, hand over
 };
 
-// Intent thresholds (tuned on tests/eval; see bench/README.md).
-inline constexpr double kUnderstoodThreshold = 0.34;  // below: not understood
-inline constexpr double kNodeMargin = 0.03;  // a leaf needs this lead over its topic's runner-up
+// Intent scores (the ranking's own scale, roughly 0..1.5; tuned on the catalogs' phrases
+// and tests/eval, see bench/README.md) and confidences (0..1, what callers read).
+//
+// The confidence of a ranked node is a logistic curve over its score, 0.5 exactly at
+// kUnderstoodScore and never 0 or 1: kConfidenceSlope makes a score of 1 (a message
+// much like one example phrase) about 0.97 and one of 0.5 about 0.70. Below
+// kUnderstoodThreshold the message is not understood: the engine says so in the user's
+// language, shows the main menu with the button to a person, and hands over after two
+// such misses in a row.
+inline constexpr double kUnderstoodScore = 0.34;
+inline constexpr double kConfidenceSlope = 5.3;
+inline constexpr double kUnderstoodThreshold = 0.5;  // a confidence: below, not understood
+inline constexpr double kNodeMargin =
+    0.03;  // a leaf needs this score lead over its topic's runner-up
 // The safety node without a safety phrase in the message: only when ranked this sure.
-inline constexpr double kSafetyRankedThreshold = 0.75;
-// A greeting with more words answers the rest when the rest alone scores this much.
-inline constexpr double kAfterGreetingThreshold = 0.45;
+inline constexpr double kSafetyRankedScore = 0.75;
+// A greeting with more words answers the rest when the rest alone scores this much;
+// otherwise it is a greeting.
+inline constexpr double kAfterGreetingScore = 0.45;
+// Fixed confidences of the rule-based answers: a safety phrase, a greeting.
+inline constexpr double kSafetyConfidence = 0.99;
+inline constexpr double kGreetingConfidence = 0.95;
+
+// The confidence of a ranking score (see above): in (0, 1), rising with the score.
+double calibrated_confidence(double score);
 
 // Language switching (stickiness): a conversation with a language (or a channel hint)
 // changes language on a detected message only when

@@ -405,6 +405,8 @@ RawCatalog read_catalog(std::string_view code, std::string_view file, const YAML
       catalog.greetings = phrase_list(value, file, key, code, problems);
     } else if (key == "safety") {
       catalog.safety = phrase_list(value, file, key, code, problems);
+    } else if (key == "off_topic") {
+      catalog.off_topic = phrase_list(value, file, key, code, problems);
     } else if (key == "list_separator") {
       catalog.list_separator = scalar(value).value_or("");
       if (catalog.list_separator.empty()) {

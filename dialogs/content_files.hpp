@@ -70,6 +70,9 @@ struct RawCatalog {
   std::map<std::string, std::vector<std::string>, std::less<>> keywords;
   std::vector<std::string> greetings;
   std::vector<std::string> safety;
+  // Questions Buurtlijn does not answer (weather, trains, shops, sport): what an
+  // off-topic message looks like, so that it is not forced onto the nearest node.
+  std::vector<std::string> off_topic;
 };
 
 // The node or message id a text key is about: "nodes.brp.text" -> "brp", "messages.x" -> "x".

@@ -2,6 +2,7 @@
 #include "dialogs/intent_index.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
 #include <set>
@@ -18,8 +19,10 @@ constexpr std::size_t kMinTypo = 5;    // a term this long also matches one typo
 constexpr double kStemQuality = 0.8;
 constexpr double kTypoQuality = 0.7;
 constexpr double kCommonWordShare = 0.05;  // a word in this share of a language's phrases ...
-constexpr std::uint32_t kMinCommonWordPhrases = 3;  // ... and in at least this many is common
-constexpr std::size_t kCoverageLeaders = 6;         // nodes re-weighed by what they explain
+constexpr std::uint32_t kMinCommonWordPhrases = 3;  // ... and in at least this many ...
+constexpr int kMinCommonWordGroups =
+    3;  // ... of this many topics is common ("de", "how"; not "垃圾")
+constexpr std::size_t kCoverageLeaders = 6;  // nodes re-weighed by what they explain
 
 constexpr std::uint64_t kFnvOffset = 14695981039346656037ULL;
 constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
@@ -79,7 +82,8 @@ IntentIndex::TermId IntentIndex::term_id(const std::u32string& term, bool han) {
 }
 
 IntentIndex::IntentIndex(std::size_t language_count, std::size_t node_count,
-                         const std::vector<Phrase>& phrases, Weights weights)
+                         const std::vector<Phrase>& phrases,
+                         const std::vector<std::uint32_t>& node_groups, Weights weights)
     : weights_(weights), node_count_(node_count) {
   // Every (feature, document) of the phrases and texts, with its term frequency.
   struct Occurrence {
@@ -92,6 +96,9 @@ IntentIndex::IntentIndex(std::size_t language_count, std::size_t node_count,
   std::map<std::vector<TermId>, std::size_t> keyword_index;
   // Per language, in how many phrases a word occurs: to tell telling words from common ones.
   std::vector<std::unordered_map<Feature, std::uint32_t>> word_phrases(language_count);
+  // ... and in the phrases of which topics (node_groups, as bits): a word many phrases of
+  // one topic share ("垃圾", "afval") tells that topic; only a word of many topics is common.
+  std::vector<std::unordered_map<Feature, std::uint64_t>> word_groups(language_count);
   std::vector<std::size_t> phrase_count(language_count, 0);
   std::vector<const Phrase*> safety;
   std::vector<Feature> features;
@@ -116,10 +123,17 @@ IntentIndex::IntentIndex(std::size_t language_count, std::size_t node_count,
         }
         continue;
       }
-      case PhraseKind::greeting:
-        for (const Token& token : tokens) greeting_terms_.insert(term_id(token.text, token.han));
+      case PhraseKind::greeting: {
+        std::vector<TermId> words;
+        for (const Token& token : tokens) {
+          words.push_back(term_id(token.text, token.han));
+          greeting_terms_.insert(words.back());
+        }
+        greeting_phrases_.push_back(std::move(words));
         break;
+      }
       case PhraseKind::safety:
+        safety_node_ = phrase.node;
         for (const Token& token : tokens) term_id(token.text, token.han);
         safety.push_back(&phrase);
         break;
@@ -134,7 +148,13 @@ IntentIndex::IntentIndex(std::size_t language_count, std::size_t node_count,
       for (const Token& token : tokens) words.push_back(match_text::word_feature(token.text));
       std::sort(words.begin(), words.end());
       words.erase(std::unique(words.begin(), words.end()), words.end());
-      for (Feature word : words) ++word_phrases[language][word];
+      const std::uint64_t group = phrase.node < node_groups.size()
+                                      ? std::uint64_t{1} << (node_groups[phrase.node] % 64)
+                                      : ~std::uint64_t{0};
+      for (Feature word : words) {
+        ++word_phrases[language][word];
+        word_groups[language][word] |= group;
+      }
     }
     if (phrase.kind == PhraseKind::safety) continue;  // matched by its words, not ranked
     features.clear();
@@ -190,11 +210,17 @@ IntentIndex::IntentIndex(std::size_t language_count, std::size_t node_count,
   for (std::size_t l = 0; l < language_count; ++l) {
     for (const auto& [word, count] : word_phrases[l]) {
       if (count >= kMinCommonWordPhrases &&
-          static_cast<double>(count) >= kCommonWordShare * static_cast<double>(phrase_count[l])) {
+          static_cast<double>(count) >= kCommonWordShare * static_cast<double>(phrase_count[l]) &&
+          std::popcount(word_groups[l][word]) >= kMinCommonWordGroups) {
         common_words_[l].insert(word);
       }
     }
   }
+
+  std::stable_sort(greeting_phrases_.begin(), greeting_phrases_.end(),
+                   [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  greeting_phrases_.erase(std::unique(greeting_phrases_.begin(), greeting_phrases_.end()),
+                          greeting_phrases_.end());
 
   // Safety phrases by their telling words: "me quitaron el pasaporte" needs "quitaron"
   // and "pasaporte", not "me" and "el".
@@ -488,6 +514,28 @@ bool IntentIndex::has_telling_words(const std::vector<Token>& tokens, std::size_
                      [&](const Token& token) { return !is_common(language, token); });
 }
 
+std::size_t IntentIndex::telling_words(const std::vector<Token>& tokens,
+                                       std::size_t language) const {
+  return static_cast<std::size_t>(
+      std::count_if(tokens.begin(), tokens.end(),
+                    [&](const Token& token) { return !is_common(language, token); }));
+}
+
+bool IntentIndex::has_keyword_of(std::size_t node, const TermHits& hits) const {
+  for (const auto& [term, quality] : hits) {
+    const auto found = keywords_of_term_.find(term);
+    if (found == keywords_of_term_.end()) continue;
+    for (std::uint32_t k : found->second) {
+      const KeywordEntry& entry = keywords_[k];
+      if (std::find(entry.nodes.begin(), entry.nodes.end(), node) != entry.nodes.end() &&
+          entry_quality(entry.terms, hits) > 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 bool IntentIndex::strip_greetings(std::vector<Token>& tokens) const {
   const std::size_t before = tokens.size();
   std::erase_if(tokens, [this](const Token& token) {
@@ -501,6 +549,33 @@ bool IntentIndex::strip_greetings(std::vector<Token>& tokens) const {
   return tokens.size() != before;
 }
 
+std::size_t IntentIndex::leading_greetings(const std::vector<Token>& tokens) const {
+  // Each word's term once (greeting words are terms; others never match).
+  constexpr TermId kNoTerm = ~TermId{0};
+  std::vector<TermId> words;
+  words.reserve(tokens.size());
+  for (const Token& token : tokens) {
+    const auto term = term_ids_.find(token.text);
+    words.push_back(term != term_ids_.end() && greeting_terms_.contains(term->second) ? term->second
+                                                                                      : kNoTerm);
+  }
+  std::size_t at = 0;
+  for (bool found = true; found && at < words.size() && words[at] != kNoTerm;) {
+    found = false;
+    for (const std::vector<TermId>& phrase : greeting_phrases_) {  // longest first
+      if (phrase.size() > words.size() - at ||
+          !std::equal(phrase.begin(), phrase.end(),
+                      words.begin() + static_cast<std::ptrdiff_t>(at))) {
+        continue;
+      }
+      at += phrase.size();
+      found = true;
+      break;
+    }
+  }
+  return at;
+}
+
 bool IntentIndex::is_safety(const std::vector<Token>& tokens, const TermHits& hits) const {
   if (hits.empty()) return false;
   for (const auto& [term, quality] : hits) {
@@ -510,12 +585,36 @@ bool IntentIndex::is_safety(const std::vector<Token>& tokens, const TermHits& hi
       if (entry_quality(safety_phrases_[p], hits) > 0) return true;
     }
   }
-  if (tokens.size() <= kShortMessageWords) {
-    for (TermId word : safety_words_) {
-      if (quality_of(hits, word) > 0) return true;
+  if (tokens.size() > kShortMessageWords ||
+      std::none_of(safety_words_.begin(), safety_words_.end(),
+                   [&hits](TermId word) { return quality_of(hits, word) > 0; })) {
+    return false;
+  }
+  // "help" or "help me" alone, not "legal help" or "ayuda alquiler": a keyword of another
+  // node in the other words says what the help is about.
+  auto is_safety_word = [this](TermId term) {
+    return std::find(safety_words_.begin(), safety_words_.end(), term) != safety_words_.end();
+  };
+  std::vector<Token> others;
+  for (const Token& token : tokens) {
+    const TermHits own = matched_terms(std::vector<Token>{token});
+    if (std::none_of(own.begin(), own.end(),
+                     [&](const auto& hit) { return is_safety_word(hit.first); })) {
+      others.push_back(token);
     }
   }
-  return false;
+  const TermHits other_hits = matched_terms(others);
+  for (const auto& [term, quality] : other_hits) {
+    const auto found = keywords_of_term_.find(term);
+    if (found == keywords_of_term_.end()) continue;
+    for (std::uint32_t k : found->second) {
+      const KeywordEntry& entry = keywords_[k];
+      const bool of_safety =
+          std::find(entry.nodes.begin(), entry.nodes.end(), safety_node_) != entry.nodes.end();
+      if (!of_safety && entry_quality(entry.terms, other_hits) > 0) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace buurtlijn::dialogs::intent_index

@@ -54,8 +54,11 @@ struct Weights {
 
 class IntentIndex {
  public:
+  // `node_groups`: per node, the number of its topic (nodes past its end, such as the
+  // off-topic node, count as every topic); telling words are judged by them.
   IntentIndex(std::size_t language_count, std::size_t node_count,
-              const std::vector<Phrase>& phrases, Weights weights = {});
+              const std::vector<Phrase>& phrases, const std::vector<std::uint32_t>& node_groups,
+              Weights weights = {});
 
   using TermId = std::uint32_t;
   // The keyword, greeting and safety words a message's words match, with the quality of
@@ -73,15 +76,25 @@ class IntentIndex {
   // Whether the message has a word that is neither short (one or two letters, one Chinese
   // character) nor one that many phrases of `language` use.
   bool has_telling_words(const std::vector<match_text::Token>& tokens, std::size_t language) const;
+  std::size_t telling_words(const std::vector<match_text::Token>& tokens,
+                            std::size_t language) const;
+
+  // Whether `hits` hold all words of one of `node`'s keywords ("brp", "rent benefit").
+  bool has_keyword_of(std::size_t node, const TermHits& hits) const;
 
   // Takes the greeting words ("hallo", "good morning", "你好") out of `tokens`; returns
   // whether there were any.
   bool strip_greetings(std::vector<match_text::Token>& tokens) const;
 
+  // How many of the first tokens are greetings: whole greeting phrases, word for word,
+  // one after the other ("hallo hallo", "hi, good morning"): "buenas tardes a todos" -> 2.
+  std::size_t leading_greetings(const std::vector<match_text::Token>& tokens) const;
+
   // Whether the message holds a safety phrase: every telling word of a phrase with two or
   // more of them (words many phrases of the language use, and words of one or two
   // letters, do not count), or the telling word of a phrase with one ("help", "help me")
-  // in a message of at most kShortMessageWords words.
+  // in a message of at most kShortMessageWords words with no keyword of another node
+  // ("legal help" asks for tenant_help).
   bool is_safety(const std::vector<match_text::Token>& tokens, const TermHits& hits) const;
 
   static constexpr std::size_t kShortMessageWords = 3;
@@ -139,9 +152,11 @@ class IntentIndex {
   std::vector<KeywordEntry> keywords_;
   std::unordered_map<TermId, std::vector<std::uint32_t>> keywords_of_term_;
   std::unordered_set<TermId> greeting_terms_;
-  std::vector<std::vector<TermId>> safety_phrases_;  // their telling words
+  std::vector<std::vector<TermId>> greeting_phrases_;  // their words in order, longest first
+  std::vector<std::vector<TermId>> safety_phrases_;    // their telling words
   std::unordered_map<TermId, std::vector<std::uint32_t>> safety_phrases_of_term_;
-  std::vector<TermId> safety_words_;  // one-word safety phrases
+  std::vector<TermId> safety_words_;    // one-word safety phrases
+  std::size_t safety_node_ = SIZE_MAX;  // the node the safety phrases answer with
 };
 
 }  // namespace buurtlijn::dialogs::intent_index

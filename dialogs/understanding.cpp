@@ -4,6 +4,7 @@
 
 #include <unicode/locid.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
@@ -23,12 +24,18 @@ using language_detect::Sample;
 constexpr double kPhraseWeight = 3;
 constexpr double kKeywordWeight = 2;
 constexpr std::size_t kMinNameChars = 3;
+constexpr std::size_t kMinNameStem = 5;  // a name's start: at least this long, ...
+constexpr std::size_t kNameEnding = 3;   // ... and all of it but at most this many letters
 
 // Names people use for a language besides ICU's ("farsi" for Persian).
 constexpr std::pair<std::string_view, std::string_view> kExtraNames[] = {
-    {"farsi", "fa"},      {"dari", "fa"},     {"mandarin", "zh"}, {"putonghua", "zh"},
-    {"tigrigna", "ti"},   {"tigrinia", "ti"}, {"vlaams", "nl"},   {"moldoveneasca", "ro"},
-    {"hindustani", "hi"}, {"arabi", "ar"}};
+    {"farsi", "fa"},      {"dari", "fa"},      {"mandarin", "zh"},  {"putonghua", "zh"},
+    {"tigrigna", "ti"},   {"tigrinia", "ti"},  {"vlaams", "nl"},    {"moldoveneasca", "ro"},
+    {"hindustani", "hi"}, {"arabi", "ar"},     {"bulgarski", "bg"}, {"bolgarski", "bg"},
+    {"ukrainski", "uk"},  {"romaneste", "ro"}, {"rumunski", "ro"},  {"nemski", "de"},
+    {"angliiski", "en"},  {"angliyski", "en"}, {"angliiska", "en"}, {"hindee", "hi"},
+    {"हिंदी", "hi"},       {"ብትግርኛ", "ti"},     {"tigrinyi", "ti"},  {"zhongwen", "zh"},
+    {"عربي", "ar"},       {"بالعربي", "ar"},   {"فارسي", "fa"}};
 
 void add_name(Understanding& understanding, std::set<std::string>& clashes, const std::string& name,
               const std::string& code) {
@@ -65,6 +72,19 @@ void add_language_names(const std::vector<LanguageInfo>& languages, Understandin
       if (language.code == code) add_folded(name, language.code);
     }
   }
+  std::set<std::string> stem_clashes;
+  for (const auto& [name, code] : understanding.language_names) {
+    const bool ascii = std::all_of(name.begin(), name.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (!ascii || name.size() < kMinNameStem) continue;
+    const std::string stem = name.substr(0, std::max(kMinNameStem, name.size() - kNameEnding));
+    if (stem_clashes.contains(stem)) continue;
+    const auto [it, inserted] = understanding.language_stems.emplace(stem, code);
+    if (!inserted && it->second != code) {
+      stem_clashes.insert(stem);
+      understanding.language_stems.erase(it);
+    }
+  }
 }
 
 }  // namespace
@@ -78,6 +98,13 @@ std::unique_ptr<const Understanding> build_understanding(
   for (std::size_t n = 0; n < impl.nodes.size(); ++n) {
     if (impl.nodes[n].trigger == kSafetyTrigger) understanding->safety_node = n;
   }
+  understanding->off_topic_node = impl.nodes.size();
+  const auto language_node = impl.node_index.find("language");
+  auto add_choice_words = [&](const match_text::FoldedText& text) {
+    for (const match_text::Token& token : text.tokens) {
+      understanding->language_choice_words.insert(match_text::to_utf8(token.text));
+    }
+  };
 
   // Every text folded once, for both models (a deque keeps the addresses).
   std::deque<match_text::FoldedText> corpus;
@@ -114,6 +141,9 @@ std::unique_ptr<const Understanding> build_understanding(
           const auto* folded = fold(l, example);
           samples.push_back(Sample{folded, kPhraseWeight, true});
           phrases.push_back(Phrase{n, folded, PhraseKind::example});
+          if (language_node != impl.node_index.end() && language_node->second == n) {
+            add_choice_words(*folded);
+          }
         }
       }
       if (const auto found = raw.keywords.find(id); found != raw.keywords.end()) {
@@ -121,11 +151,17 @@ std::unique_ptr<const Understanding> build_understanding(
           const auto* folded = fold(l, keyword);
           samples.push_back(Sample{folded, kKeywordWeight, true});
           phrases.push_back(Phrase{n, folded, PhraseKind::keyword});
+          if (language_node != impl.node_index.end() && language_node->second == n) {
+            add_choice_words(*folded);
+          }
         }
       }
       if (n == impl.root) continue;
       if (const auto label = node_texts.find(node_label_key(id)); label != node_texts.end()) {
         phrases.push_back(Phrase{n, label->second, PhraseKind::label});
+        if (language_node != impl.node_index.end() && language_node->second == n) {
+          add_choice_words(*label->second);
+        }
       }
       if (const auto text = node_texts.find(node_text_key(id)); text != node_texts.end()) {
         phrases.push_back(Phrase{n, text->second, PhraseKind::text});
@@ -133,6 +169,7 @@ std::unique_ptr<const Understanding> build_understanding(
     }
     for (const std::string& greeting : raw.greetings) {
       const auto* folded = fold(l, greeting);
+      add_choice_words(*folded);
       samples.push_back(Sample{folded, kPhraseWeight, true});
       phrases.push_back(Phrase{impl.root, folded, PhraseKind::greeting});
     }
@@ -143,11 +180,23 @@ std::unique_ptr<const Understanding> build_understanding(
         phrases.push_back(Phrase{understanding->safety_node, folded, PhraseKind::safety});
       }
     }
+    for (const std::string& phrase : raw.off_topic) {
+      const auto* folded = fold(l, phrase);
+      samples.push_back(Sample{folded, kPhraseWeight, true});
+      phrases.push_back(Phrase{understanding->off_topic_node, folded, PhraseKind::example});
+    }
   }
   understanding->languages =
       std::make_unique<language_detect::LanguageModel>(folder, codes, samples);
-  understanding->intents =
-      std::make_unique<intent_index::IntentIndex>(codes.size(), impl.nodes.size(), phrases);
+  std::vector<std::uint32_t> topics;  // per node, its topic's number
+  std::map<std::string, std::uint32_t> topic_numbers;
+  for (const Node& node : impl.nodes) {
+    topics.push_back(
+        topic_numbers.emplace(node.topic, static_cast<std::uint32_t>(topic_numbers.size()))
+            .first->second);
+  }
+  understanding->intents = std::make_unique<intent_index::IntentIndex>(
+      codes.size(), impl.nodes.size() + 1, phrases, topics);
   add_language_names(impl.languages, *understanding);
   return understanding;
 }

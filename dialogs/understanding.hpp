@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "dialogs/content.hpp"
@@ -27,7 +28,18 @@ struct Understanding {
   // Folded language names (native names, and ICU's names of each language in every
   // language of the content and in English) -> code.
   std::unordered_map<std::string, std::string> language_names;
+  // Starts of the Latin-script names, for their other forms: "polsk" (polski, po polsku),
+  // "ukrain" (ukrainian, ukrainsky), "roman" (romana, romaneste) -> code. A start that two
+  // languages share is left out.
+  std::unordered_map<std::string, std::string> language_stems;
   std::size_t safety_node = SIZE_MAX;  // index of the node with `trigger: safety`
+  // The intent index knows one node more than the tree: the catalogs' off_topic phrases.
+  // A message ranked nearest to it is about something Buurtlijn does not answer.
+  std::size_t off_topic_node = SIZE_MAX;
+  // Folded words that may stand beside a language name in an explicit choice ("in",
+  // "please", "bitte", "po", "speak"): the words of the `language` node's examples,
+  // keywords and labels in every catalog, and the greetings.
+  std::unordered_set<std::string> language_choice_words;
 };
 
 // Builds the matching data from the raw catalogs (examples, keywords, greetings, safety

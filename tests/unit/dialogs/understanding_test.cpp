@@ -102,8 +102,7 @@ TEST_CASE("the resolution order: explicit > conversation > channel > detection >
   CHECK(c.language == "en");
   CHECK(c.language_source == LanguageSource::explicit_choice);
   CHECK(classify("română", *content, hints("nl")).language == "ro");
-  CHECK(classify("po-ukrainsky", *content, hints("nl")).language_source !=
-        LanguageSource::explicit_choice);  // not a name ICU knows: detection decides
+  CHECK(classify("po-ukrainsky", *content, hints("nl")).language == "uk");  // a form of the name
   CHECK(classify("in het Nederlands aub", *content, hints("pl")).language == "nl");
   CHECK(classify("فارسی", *content, hints("ar")).language == "fa");
   // The conversation's language beats the channel and a short message.
@@ -230,6 +229,21 @@ TEST_CASE("safety phrases are recognised in any language; a word like help only 
   const Classification c = classify("I need help with registration", *content);
   CHECK_FALSE(c.safety);
   CHECK(c.topic == "brp");
+}
+
+TEST_CASE("a help word alone is safety; beside another topic's keyword it is that topic") {
+  const auto content = real_content();
+  REQUIRE(content != nullptr);
+  for (std::string_view message : {"help", "help me", "please help", "ayuda", "ajutor", "救命"}) {
+    CAPTURE(message);
+    CHECK(classify(message, *content).safety);
+  }
+  for (std::string_view message : {"legal help", "aide juridique", "ayuda alquiler"}) {
+    CAPTURE(message);
+    const Classification c = classify(message, *content);
+    CHECK_FALSE(c.safety);
+    CHECK(c.topic == "tenant");
+  }
 }
 
 TEST_CASE("invalid UTF-8 is an empty message, never a crash") {
