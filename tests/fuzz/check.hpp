@@ -39,12 +39,15 @@ inline void check_inbound(const tl::expected<connectors::Inbound, connectors::Re
       FUZZ_CHECK(!message->channel_message_id.empty());
       FUZZ_CHECK(valid_utf8(message->text));
       FUZZ_CHECK(valid_utf8(message->address));
+      FUZZ_CHECK(valid_utf8(message->channel_message_id));
       FUZZ_CHECK(valid_utf8(message->choice_id));
       if (message->media) FUZZ_CHECK(valid_utf8(message->media->caption));
     } else if (const auto* status = std::get_if<StatusEvent>(&event)) {
       FUZZ_CHECK(!status->provider_message_id.empty());
+      FUZZ_CHECK(valid_utf8(status->provider_message_id));
     } else if (const auto* opt_out = std::get_if<OptOutEvent>(&event)) {
       FUZZ_CHECK(!opt_out->address.empty());
+      FUZZ_CHECK(valid_utf8(opt_out->address));
     }
   }
 }
