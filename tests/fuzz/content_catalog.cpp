@@ -6,8 +6,10 @@
 //
 // Speed: the 16 catalogs take about a second per input under ASan+UBSan, too slow to
 // fuzz. So a replaced catalog is loaded with nl.yaml only (tree.yaml's `languages:` cut
-// to [nl, <code>]), variables.yaml with nl and en; a replaced tree.yaml gets all 16
-// catalogs. BUURTLIJN_FUZZ_ALL_LANGUAGES=1 in the environment keeps all 16 every time.
+// to [nl, <code>]), variables.yaml with nl and en, a replaced tree.yaml with the catalogs
+// its `languages:` line names. BUURTLIJN_FUZZ_ALL_LANGUAGES=1 in the environment keeps all 16 every
+// time.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -41,9 +43,38 @@ std::string tree_with_languages(std::string_view languages) {
   return tree;
 }
 
+// The catalogs a fuzzed tree.yaml asks for on a line "languages: [nl, en, ...]", as far
+// as locales/ has them; nl and en when there is no such line.
+std::vector<std::string> listed_languages(std::string_view tree) {
+  std::vector<std::string> codes;
+  const auto line = tree.find("languages: [");
+  const auto close = line == std::string_view::npos ? line : tree.find(']', line);
+  if (close != std::string_view::npos) {
+    std::string_view list = tree.substr(line + 12, close - line - 12);
+    while (!list.empty()) {
+      const auto comma = list.find(',');
+      std::string_view code = list.substr(0, comma);
+      while (code.starts_with(' ')) code.remove_prefix(1);
+      while (code.ends_with(' ')) code.remove_suffix(1);
+      for (const auto& [file, text] : locales::embedded_files()) {
+        if (file.size() == code.size() + 5 && file.starts_with(code) && file.ends_with(".yaml") &&
+            file != "tree.yaml" && file != "variables.yaml" &&
+            std::find(codes.begin(), codes.end(), code) == codes.end()) {
+          codes.emplace_back(code);
+        }
+      }
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    }
+  }
+  if (codes.empty()) codes = {"nl", "en"};
+  return codes;
+}
+
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+// libFuzzer names the entry point.
+extern "C" int LLVMFuzzerTestOneInput(  // NOLINT(readability-identifier-naming)
+    const std::uint8_t* data, std::size_t size) {
   static const bool all_languages = std::getenv("BUURTLIJN_FUZZ_ALL_LANGUAGES") != nullptr;
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   std::string replaced = "en.yaml";
@@ -59,9 +90,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   std::vector<std::pair<std::string, std::string>> files;
-  if (all_languages || replaced == "tree.yaml") {
+  if (all_languages) {
     for (const auto& [file, text] : locales::embedded_files()) {
       files.emplace_back(std::string(file), std::string(text));
+    }
+  } else if (replaced == "tree.yaml") {
+    files.emplace_back("tree.yaml", "");
+    files.emplace_back("variables.yaml", std::string(embedded("variables.yaml")));
+    for (const std::string& code : listed_languages(bytes)) {
+      files.emplace_back(code + ".yaml", std::string(embedded(code + ".yaml")));
     }
   } else {
     const std::string code = replaced.substr(0, replaced.size() - 5);

@@ -90,7 +90,9 @@ void check_match(http::verb method, std::string_view target) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+// libFuzzer names the entry point.
+extern "C" int LLVMFuzzerTestOneInput(  // NOLINT(readability-identifier-naming)
+    const std::uint8_t* data, std::size_t size) {
   static const ServerConfig limits{};
   static const std::vector<std::string> proxies{"127.0.0.1", "::1"};
 

@@ -8,7 +8,9 @@
 #include "check.hpp"
 #include "connectors/kannel/kannel.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+// libFuzzer names the entry point.
+extern "C" int LLVMFuzzerTestOneInput(  // NOLINT(readability-identifier-naming)
+    const std::uint8_t* data, std::size_t size) {
   using namespace buurtlijn;
   static const connectors::kannel::Settings settings{.callback_secret = "fuzz-callback-secret"};
   const std::string query(reinterpret_cast<const char*>(data), size);

@@ -45,7 +45,9 @@ icu::UnicodeString unicode(std::string_view utf8) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+// libFuzzer names the entry point.
+extern "C" int LLVMFuzzerTestOneInput(  // NOLINT(readability-identifier-naming)
+    const std::uint8_t* data, std::size_t size) {
   using namespace buurtlijn;
   if (size == 0) return 0;
   const unsigned max_segments = 1 + data[0] % 4;

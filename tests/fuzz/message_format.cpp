@@ -46,7 +46,9 @@ const std::vector<LocaleData>& locales() {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+// libFuzzer names the entry point.
+extern "C" int LLVMFuzzerTestOneInput(  // NOLINT(readability-identifier-naming)
+    const std::uint8_t* data, std::size_t size) {
   static const std::unique_ptr<icu::TimeZone> zone(
       icu::TimeZone::createTimeZone("Europe/Amsterdam"));
   FuzzedDataProvider input(data, size);

@@ -7,7 +7,9 @@
 #include "check.hpp"
 #include "connectors/telegram/telegram.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+// libFuzzer names the entry point.
+extern "C" int LLVMFuzzerTestOneInput(  // NOLINT(readability-identifier-naming)
+    const std::uint8_t* data, std::size_t size) {
   using namespace buurtlijn;
   static const connectors::telegram::Settings settings{.bot_token = "123:fuzz",
                                                        .secret_token = "fuzz-secret-token"};

@@ -46,15 +46,18 @@ bool same(const BotMessage& a, const BotMessage& b) {
     return false;
   }
   for (std::size_t i = 0; i < a.buttons.size(); ++i) {
-    if (a.buttons[i].id != b.buttons[i].id || a.buttons[i].label != b.buttons[i].label)
+    if (a.buttons[i].id != b.buttons[i].id || a.buttons[i].label != b.buttons[i].label) {
       return false;
+    }
   }
   return true;
 }
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+// libFuzzer names the entry point.
+extern "C" int LLVMFuzzerTestOneInput(  // NOLINT(readability-identifier-naming)
+    const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
 
   const auto frame = parse_client_frame(bytes, kLimits);

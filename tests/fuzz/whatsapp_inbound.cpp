@@ -32,7 +32,9 @@ std::string sign(std::string_view body, std::string_view secret) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+// libFuzzer names the entry point.
+extern "C" int LLVMFuzzerTestOneInput(  // NOLINT(readability-identifier-naming)
+    const std::uint8_t* data, std::size_t size) {
   static const connectors::whatsapp::Settings settings{.app_secret = "fuzz-app-secret",
                                                        .verify_token = "fuzz-verify-token",
                                                        .access_token = "token",
