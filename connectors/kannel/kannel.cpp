@@ -33,14 +33,17 @@ tl::expected<Query, Refusal> query_of(const InboundRequest& request, const Setti
   return query;
 }
 
+bool is_utf8(const std::string& bytes) {
+  std::string round_trip;
+  icu::UnicodeString::fromUTF8(bytes).toUTF8String(round_trip);
+  return round_trip == bytes;
+}
+
 // Kannel hands over the text in the charset of the message (%C): UCS-2 messages come as
 // UTF-16BE bytes unless the service converts them.
 tl::expected<std::string, Refusal> to_utf8(const std::string& bytes, const std::string& charset) {
   if (charset.empty() || charset == "UTF-8" || charset == "utf-8") {
-    icu::UnicodeString check = icu::UnicodeString::fromUTF8(bytes);
-    std::string round_trip;
-    check.toUTF8String(round_trip);
-    if (round_trip != bytes) return refuse(Refusal::Kind::malformed, "text is not valid UTF-8");
+    if (!is_utf8(bytes)) return refuse(Refusal::Kind::malformed, "text is not valid UTF-8");
     return bytes;
   }
   UErrorCode status = U_ZERO_ERROR;
@@ -186,6 +189,10 @@ tl::expected<Inbound, Refusal> parse_inbound(const InboundRequest& request,
   if (event.channel_message_id.empty() || event.address.empty()) {
     return refuse(Refusal::Kind::malformed, "callback lacks id or from");
   }
+  // Both go on as text (pseudonym, reply address, deduplication key): no stray bytes.
+  if (!is_utf8(event.channel_message_id) || !is_utf8(event.address)) {
+    return refuse(Refusal::Kind::malformed, "id or from is not valid UTF-8");
+  }
   auto text = to_utf8((*query)["text"], (*query)["charset"]);
   if (!text) return tl::unexpected(text.error());
   event.text = std::move(*text);
@@ -204,6 +211,7 @@ tl::expected<Inbound, Refusal> parse_delivery_report(const InboundRequest& reque
   const std::string& type = (*query)["type"];
   if (reference.empty() || type.empty())
     return refuse(Refusal::Kind::malformed, "DLR lacks ref or type");
+  if (!is_utf8(reference)) return refuse(Refusal::Kind::malformed, "DLR ref is not valid UTF-8");
   StatusEvent status;
   status.provider_message_id = reference;  // our outbox id, echoed by Kannel
   switch (std::atoi(type.c_str())) {

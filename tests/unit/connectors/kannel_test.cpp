@@ -71,6 +71,29 @@ TEST_CASE("kannel: refusals") {
             .kind == Refusal::Kind::malformed);
 }
 
+// Found by tests/fuzz (kannel_query): a sender or message id that is not UTF-8 went on to
+// the pseudonym, the stored reply address and the deduplication key as stray bytes.
+TEST_CASE("kannel: from, id and DLR ref must be valid UTF-8 (fuzz regression)") {
+  const auto from = get(
+      "/webhooks/kannel?secret=kannel-secret&from=%2B359881234567.to=1400&text=&from=%2B35988123A+"
+      "%D04$%BD0%B0&coding=2&charybhooks/kann/el=4282310&id=bc-a213");
+  REQUIRE_FALSE(from);
+  CHECK(from.error().kind == Refusal::Kind::malformed);
+  CHECK_FALSE(from.error().reason.empty());
+  CHECK(get("/webhooks/kannel?secret=kannel-secret&from=1&id=%FF%FE&text=hi").error().kind ==
+        Refusal::Kind::malformed);
+  // Valid non-ASCII stays accepted: an alphanumeric sender in Cyrillic.
+  auto cyrillic = get("/webhooks/kannel?secret=kannel-secret&from=%D0%94%D0%B0&id=x1&text=hi");
+  REQUIRE(cyrillic);
+  CHECK(std::get<MessageEvent>(cyrillic->events.at(0)).address == "Да");
+  const Headers none;
+  const auto dlr = kannel::parse_delivery_report(
+      {"GET", "/webhooks/kannel/dlr?secret=kannel-secret&ref=%C3%28&type=1", &none, ""},
+      settings());
+  REQUIRE_FALSE(dlr);
+  CHECK(dlr.error().kind == Refusal::Kind::malformed);
+}
+
 TEST_CASE("kannel: delivery reports") {
   const Headers none;
   const auto dlr = [&](const std::string& query) {
