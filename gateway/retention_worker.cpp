@@ -3,6 +3,7 @@
 
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <utility>
 
 #include "gateway/log.hpp"
 
@@ -83,17 +84,24 @@ void RetentionWorker::finished(const store::Result<store::RetentionOutcome>& out
     metrics_.count_retention("log_files", static_cast<std::int64_t>(files));
   }
   const store::RetentionOutcome& deleted = *outcome;
-  metrics_.count_retention("messages", deleted.messages);
-  metrics_.count_retention("outbox_items", deleted.outbox_items);
-  metrics_.count_retention("dialog_states", deleted.dialog_states);
-  metrics_.count_retention("contact_addresses", deleted.contact_addresses);
-  if (deleted.messages + deleted.outbox_items + deleted.dialog_states + deleted.contact_addresses >
-      0) {
-    log::info("retention.deleted", {{"messages", deleted.messages},
-                                    {"outbox_items", deleted.outbox_items},
-                                    {"dialog_states", deleted.dialog_states},
-                                    {"contact_addresses", deleted.contact_addresses}});
+  const std::pair<const char*, std::int64_t> kinds[] = {
+      {"messages", deleted.messages},
+      {"outbox_items", deleted.outbox_items},
+      {"dialog_states", deleted.dialog_states},
+      {"contact_addresses", deleted.contact_addresses},
+      {"subscribers", deleted.subscribers},
+      {"subscription_events", deleted.subscription_events},
+      {"admin_sessions", deleted.admin_sessions},
+      {"handovers", deleted.handovers},
+  };
+  boost::json::object counts;
+  std::int64_t total = 0;
+  for (const auto& [kind, rows] : kinds) {
+    metrics_.count_retention(kind, rows);
+    counts[kind] = rows;
+    total += rows;
   }
+  if (total > 0) log::info("retention.deleted", std::move(counts));
   schedule(deleted.more ? kMoreDelay : interval_);
 }
 

@@ -89,6 +89,17 @@ WHERE id IN (SELECT id FROM conversations
              WHERE dialog_state != '' AND coalesce(last_inbound_at, updated_at) < :cutoff
              LIMIT :limit))sql";
 
+// Console sessions past their expiry (the console also refuses them; this removes them).
+constexpr std::string_view kDeleteExpiredSessions = R"sql(
+DELETE FROM admin_sessions WHERE id_hash IN (
+  SELECT id_hash FROM admin_sessions WHERE expires_at < :cutoff LIMIT :limit))sql";
+
+// An inbox entry the Buurtmaker released, once the texts it pointed at are gone.
+constexpr std::string_view kDeleteReleasedHandovers = R"sql(
+DELETE FROM handovers WHERE conversation_id IN (
+  SELECT conversation_id FROM handovers
+  WHERE state = 'released' AND coalesce(released_at, requested_at) < :cutoff LIMIT :limit))sql";
+
 }  // namespace
 
 Result<RetentionOutcome> write_retention(SqliteConnection& db, const RetentionPolicy& policy,
@@ -112,6 +123,11 @@ Result<RetentionOutcome> write_retention(SqliteConnection& db, const RetentionPo
   auto events = run_delete(db, kDeleteSubscriptionEvents, contact_cutoff, limit,
                            "retention: subscription events");
   if (!events) return tl::unexpected(events.error());
+  auto sessions = run_delete(db, kDeleteExpiredSessions, now, limit, "retention: console sessions");
+  if (!sessions) return tl::unexpected(sessions.error());
+  auto handovers =
+      run_delete(db, kDeleteReleasedHandovers, text_cutoff, limit, "retention: handovers");
+  if (!handovers) return tl::unexpected(handovers.error());
 
   outcome.outbox_items = *outbox;
   outcome.messages = *messages;
@@ -119,8 +135,11 @@ Result<RetentionOutcome> write_retention(SqliteConnection& db, const RetentionPo
   outcome.contact_addresses = *contacts;
   outcome.subscribers = *subscribers;
   outcome.subscription_events = *events;
+  outcome.admin_sessions = *sessions;
+  outcome.handovers = *handovers;
   outcome.more = *outbox == limit || *messages == limit || *states == limit || *contacts == limit ||
-                 *subscribers == limit || *events == limit;
+                 *subscribers == limit || *events == limit || *sessions == limit ||
+                 *handovers == limit;
   return outcome;
 }
 

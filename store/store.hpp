@@ -242,6 +242,8 @@ struct RetentionOutcome {
   std::int64_t contact_addresses = 0;
   std::int64_t subscribers = 0;          // stopped or unanswered subscriptions
   std::int64_t subscription_events = 0;  // their opt-in/opt-out history
+  std::int64_t admin_sessions = 0;       // expired console sessions
+  std::int64_t handovers = 0;            // released inbox entries past the text period
   bool more = false;                     // a kind hit batch_rows: run again soon
 };
 
