@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 
+#include "store/case_store.hpp"
 #include "store/group_commit_writer.hpp"
 #include "store/reader_pool.hpp"
 #include "store/sqlite_connection.hpp"
@@ -48,6 +49,7 @@ class SqliteStore final : public Store {
   void recover_inflight_outbox(std::vector<std::pair<std::string, Millis>> grace_by_channel,
                                Millis now, std::function<void(Result<std::int64_t>)> done) override;
   Result<OutboxCounts> outbox_counts() override;
+  CaseStore& cases() override { return *cases_; }
   void close() override;
 
   // Runs `work` on the writer thread, in its own savepoint of the next batch, and
@@ -66,6 +68,7 @@ class SqliteStore final : public Store {
   const SqliteOptions options_;
   ReaderPool readers_;
   std::unique_ptr<GroupCommitWriter> writer_;
+  std::unique_ptr<CaseStore> cases_;  // over readers_ and writer_
 };
 
 }  // namespace buurtlijn::store

@@ -21,6 +21,8 @@
 
 namespace buurtlijn::store {
 
+class CaseStore;  // reports and enforcement cases: store/case_store.hpp
+
 struct Error {
   enum class Code {
     duplicate,    // the channel message id was seen before; nothing was written
@@ -210,6 +212,9 @@ class Store {
                                        Millis now,
                                        std::function<void(Result<std::int64_t>)> done) = 0;
   virtual Result<OutboxCounts> outbox_counts() = 0;
+
+  // Reports and enforcement cases (store/case_store.hpp); lives as long as the store.
+  virtual CaseStore& cases() = 0;
 
   // Stops taking writes, commits what is queued, joins the writer thread. Writes
   // submitted afterwards fail with Code::unavailable. Idempotent.
