@@ -44,7 +44,7 @@ std::string month_of(std::string_view iso_date) { return std::string(iso_date.su
 
 std::string iso_date_of_day(std::int64_t epoch_day) {
   const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{epoch_day}}};
-  char text[16];
+  char text[48];
   std::snprintf(text, sizeof text, "%04d-%02u-%02u", int(date.year()), unsigned(date.month()),
                 unsigned(date.day()));
   return text;
