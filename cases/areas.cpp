@@ -66,10 +66,9 @@ tl::expected<Polygon, std::string> read_polygon(const boost::json::value& rings)
       const double lon = (*pair)[0].to_number<double>();
       const double lat = (*pair)[1].to_number<double>();
       if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
-        return tl::unexpected(
-            "coordinates [" + std::to_string(lon) + ", " + std::to_string(lat) +
-            "] are not WGS84 degrees; export the CBS file as EPSG:4326 / CRS84, "
-            "not RD New (EPSG:28992)");
+        return tl::unexpected("coordinates [" + std::to_string(lon) + ", " + std::to_string(lat) +
+                              "] are not WGS84 degrees; export the CBS file as EPSG:4326 / CRS84, "
+                              "not RD New (EPSG:28992)");
       }
       ring.emplace_back(lon, lat);
     }
@@ -124,8 +123,8 @@ std::vector<std::string_view> split_csv_line(std::string_view line) {
   std::size_t start = 0;
   for (;;) {
     const std::size_t comma = line.find(',', start);
-    std::string_view field =
-        line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view field = line.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     while (!field.empty() && (field.front() == ' ' || field.front() == '"')) field.remove_prefix(1);
     while (!field.empty() && (field.back() == ' ' || field.back() == '"' || field.back() == '\r')) {
       field.remove_suffix(1);
@@ -277,8 +276,8 @@ tl::expected<void, std::string> AreaMap::add_postcodes(std::string_view csv) {
     };
     const std::string postcode = normalize_postcode(field(postcode_column));
     if (postcode.empty()) {
-      return tl::unexpected("line " + std::to_string(line_number) + ": '" +
-                            field(postcode_column) + "' is not a PC4 or PC6 postcode");
+      return tl::unexpected("line " + std::to_string(line_number) + ": '" + field(postcode_column) +
+                            "' is not a PC4 or PC6 postcode");
     }
     std::string wijk = field(wijk_column);
     const std::string buurt = field(buurt_column);
@@ -288,7 +287,8 @@ tl::expected<void, std::string> AreaMap::add_postcodes(std::string_view csv) {
       }
     }
     if (wijk.empty() && buurt.empty()) {
-      return tl::unexpected("line " + std::to_string(line_number) + ": needs a wijkcode or buurtcode");
+      return tl::unexpected("line " + std::to_string(line_number) +
+                            ": needs a wijkcode or buurtcode");
     }
     impl_->postcodes[postcode] = {wijk, buurt};
   }
@@ -332,8 +332,14 @@ std::optional<Area> AreaMap::locate_postcode(std::string_view postcode) const {
   return area;
 }
 
-std::size_t AreaMap::wijk_count() const { return impl_->wijken.size(); }
-std::size_t AreaMap::buurt_count() const { return impl_->buurten.size(); }
-std::size_t AreaMap::postcode_count() const { return impl_->postcodes.size(); }
+std::size_t AreaMap::wijk_count() const {
+  return impl_->wijken.size();
+}
+std::size_t AreaMap::buurt_count() const {
+  return impl_->buurten.size();
+}
+std::size_t AreaMap::postcode_count() const {
+  return impl_->postcodes.size();
+}
 
 }  // namespace buurtlijn::cases

@@ -14,7 +14,9 @@ const std::set<std::string_view> kLanguages{"nl", "en", "bg", "ro", "uk", "de", 
 constexpr std::size_t kMaxDescriptionBytes = 4000;
 constexpr std::size_t kMaxAddressBytes = 200;
 
-Refusal invalid(std::string reason) { return Refusal{Refusal::Kind::invalid, std::move(reason)}; }
+Refusal invalid(std::string reason) {
+  return Refusal{Refusal::Kind::invalid, std::move(reason)};
+}
 
 Refusal from_store(const store::Error& error) {
   switch (error.code) {
@@ -30,15 +32,17 @@ Refusal from_store(const store::Error& error) {
 std::vector<std::int64_t> number_candidates(std::mt19937_64& random) {
   // Four digits first (easy to say and type), more digits when those get crowded.
   std::vector<std::int64_t> candidates;
-  for (const auto& [low, high] : {std::pair<std::int64_t, std::int64_t>{1000, 9999},
-                                  {10000, 99999}, {100000, 999999}}) {
+  for (const auto& [low, high] :
+       {std::pair<std::int64_t, std::int64_t>{1000, 9999}, {10000, 99999}, {100000, 999999}}) {
     std::uniform_int_distribution<std::int64_t> pick(low, high);
     for (int i = 0; i < 8; ++i) candidates.push_back(pick(random));
   }
   return candidates;
 }
 
-std::string month_of(std::string_view iso_date) { return std::string(iso_date.substr(0, 7)); }
+std::string month_of(std::string_view iso_date) {
+  return std::string(iso_date.substr(0, 7));
+}
 
 }  // namespace
 
@@ -60,8 +64,10 @@ tl::expected<PlannedReport, Refusal> plan_report(const ReportInput& input, const
   const Category* category = find_category(input.category);
   if (category == nullptr) {
     std::string known;
-    for (const Category& c : categories()) known += (known.empty() ? "" : ", ") + std::string(c.code);
-    return tl::unexpected(invalid("unknown category '" + input.category + "' (one of " + known + ")"));
+    for (const Category& c : categories())
+      known += (known.empty() ? "" : ", ") + std::string(c.code);
+    return tl::unexpected(
+        invalid("unknown category '" + input.category + "' (one of " + known + ")"));
   }
   if (kLanguages.count(input.language) == 0) {
     return tl::unexpected(invalid("unknown language '" + input.language + "'"));
@@ -191,9 +197,8 @@ tl::expected<store::CaseMove, Refusal> plan_move(const MoveInput& input, store::
   }
   if (input.request.to == CaseState::closed) move.closed_outcome = data.outcome;
   const std::string today = iso_date_of(input.at_ms);
-  move.counted_month =
-      month_of(is_iso_date(data.inspection_date) && plan->is_inspection ? data.inspection_date
-                                                                         : today);
+  move.counted_month = month_of(
+      is_iso_date(data.inspection_date) && plan->is_inspection ? data.inspection_date : today);
   for (const DeadlineStart& deadline : plan->deadlines) {
     move.deadlines.emplace_back(deadline.kind, deadline.date);
   }
@@ -239,8 +244,8 @@ tl::expected<store::CaseMove, Refusal> plan_move(const MoveInput& input, store::
       const std::string language = texts.resolved_language(reporter.language);
       const std::string text = texts.status(language, plan->public_after, reporter.public_number);
       for (std::string& payload : render(reporter.channel, text, language)) {
-        move.messages.push_back(
-            store::ReporterMessage{reporter.subject_id, reporter.channel, std::move(payload), text});
+        move.messages.push_back(store::ReporterMessage{reporter.subject_id, reporter.channel,
+                                                       std::move(payload), text});
       }
     }
   }

@@ -27,7 +27,7 @@ Route route_case(const CasesSettings& settings, std::string_view category, const
     if (rule.area == kUnknownArea) {
       if (area.known()) continue;
     } else if (rule.area != "*" && rule.area != area.wijk_code && rule.area != area.wijk_name &&
-        rule.area != area.buurt_code && rule.area != area.buurt_name) {
+               rule.area != area.buurt_code && rule.area != area.buurt_name) {
       continue;
     }
     const bool in_hours = rule.from_hour <= rule.to_hour

@@ -50,9 +50,9 @@ tl::expected<StatusTexts, std::string> StatusTexts::parse(
       if (!node || !node.IsScalar()) return tl::unexpected(name + ": missing text '" + key + "'");
       UErrorCode status = U_ZERO_ERROR;
       UParseError parse_error;
-      auto format = std::make_unique<icu::MessageFormat>(
-          icu::UnicodeString::fromUTF8(node.as<std::string>()), icu::Locale(language.c_str()),
-          parse_error, status);
+      auto format =
+          std::make_unique<icu::MessageFormat>(icu::UnicodeString::fromUTF8(node.as<std::string>()),
+                                               icu::Locale(language.c_str()), parse_error, status);
       if (U_FAILURE(status)) {
         return tl::unexpected(name + ": text '" + key + "' is not valid MessageFormat (" +
                               u_errorName(status) + ")");
@@ -71,7 +71,8 @@ tl::expected<StatusTexts, std::string> StatusTexts::embedded() {
 }
 
 std::string StatusTexts::resolved_language(std::string_view language) const {
-  for (const std::string_view candidate : {language, std::string_view("en"), std::string_view("nl")}) {
+  for (const std::string_view candidate :
+       {language, std::string_view("en"), std::string_view("nl")}) {
     if (impl_->catalogs.find(candidate) != impl_->catalogs.end()) return std::string(candidate);
   }
   return "nl";
@@ -87,7 +88,8 @@ std::string StatusTexts::format(std::string_view language, std::string_view key,
   auto* message = static_cast<icu::MessageFormat*>(clone.get());
   const icu::UnicodeString names[] = {"number"};
   // A string, so that 4821 is never written "4.821" or in other digits.
-  const icu::Formattable values[] = {icu::Formattable(icu::UnicodeString::fromUTF8(std::to_string(number)))};
+  const icu::Formattable values[] = {
+      icu::Formattable(icu::UnicodeString::fromUTF8(std::to_string(number)))};
   icu::UnicodeString out;
   UErrorCode status = U_ZERO_ERROR;
   message->format(names, values, 1, out, status);

@@ -103,14 +103,14 @@ tl::expected<void, std::string> need_one_of(std::string_view state, std::string_
 tl::expected<void, std::string> need_planned_inspection(std::string_view state,
                                                         const TransitionData& data) {
   if (!is_iso_date(data.inspection_date)) {
-    return tl::unexpected(std::string(state) + " needs an inspection date YYYY-MM-DD" +
-                          (data.inspection_date.empty() ? "" : ", got '" + data.inspection_date + "'"));
+    return tl::unexpected(
+        std::string(state) + " needs an inspection date YYYY-MM-DD" +
+        (data.inspection_date.empty() ? "" : ", got '" + data.inspection_date + "'"));
   }
   if (auto ok = need_one_of(state, "shift", data.shift, kShifts); !ok) return ok;
   if (data.inspectors.size() != 2 || data.inspectors[0].empty() || data.inspectors[1].empty() ||
       data.inspectors[0] == data.inspectors[1]) {
-    return tl::unexpected(std::string(state) +
-                          " needs a pair of two different inspectors, got " +
+    return tl::unexpected(std::string(state) + " needs a pair of two different inspectors, got " +
                           std::to_string(data.inspectors.size()));
   }
   return {};
@@ -246,8 +246,14 @@ tl::expected<TransitionPlan, std::string> plan_transition(const CaseSnapshot& sn
     return tl::unexpected(std::string("say who moves the case (--by NAME)"));
   }
   const TransitionData& data = request.data;
-  TransitionPlan plan{snapshot.state, request.to, public_status(snapshot.state),
-                      public_status(request.to), false, {}, false, false};
+  TransitionPlan plan{snapshot.state,
+                      request.to,
+                      public_status(snapshot.state),
+                      public_status(request.to),
+                      false,
+                      {},
+                      false,
+                      false};
   switch (request.to) {
     case CaseState::inspection_planned:
     case CaseState::reinspection_planned:
@@ -258,9 +264,9 @@ tl::expected<TransitionPlan, std::string> plan_transition(const CaseSnapshot& sn
                         "was no_access (a warrant is needed); the finding was '") +
             snapshot.last_finding + "'");
       }
-      plan.deadlines.push_back({request.to == CaseState::inspection_planned ? "inspection"
-                                                                            : "re_inspection",
-                                data.inspection_date});
+      plan.deadlines.push_back(
+          {request.to == CaseState::inspection_planned ? "inspection" : "re_inspection",
+           data.inspection_date});
       break;
     case CaseState::inspected:
     case CaseState::inspection_after_deadline:
@@ -319,8 +325,8 @@ tl::expected<TransitionPlan, std::string> plan_transition(const CaseSnapshot& sn
     default:
       break;
   }
-  plan.notify_reporters = plan.public_after != plan.public_before &&
-                          plan.public_after != PublicStatus::received;
+  plan.notify_reporters =
+      plan.public_after != plan.public_before && plan.public_after != PublicStatus::received;
   return plan;
 }
 

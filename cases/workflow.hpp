@@ -58,13 +58,13 @@ const Category* find_category(std::string_view code);
 
 // The structured data a transition may carry (recorded with the event).
 struct TransitionData {
-  std::string inspection_date;         // YYYY-MM-DD (planned inspections)
-  std::string shift;                   // day, evening, night
+  std::string inspection_date;          // YYYY-MM-DD (planned inspections)
+  std::string shift;                    // day, evening, night
   std::vector<std::string> inspectors;  // always a pair
-  std::string finding;                 // violation, no_violation, no_access
-  std::string deadline;                // YYYY-MM-DD (response period, penalty term)
-  std::string action;                  // clean_up, milieupas_letter, camera_check
-  std::string outcome;                 // resolved, unfounded, referred (closing)
+  std::string finding;                  // violation, no_violation, no_access
+  std::string deadline;                 // YYYY-MM-DD (response period, penalty term)
+  std::string action;                   // clean_up, milieupas_letter, camera_check
+  std::string outcome;                  // resolved, unfounded, referred (closing)
 };
 
 struct TransitionRequest {
@@ -93,7 +93,7 @@ struct TransitionPlan {
   PublicStatus public_after;
   bool notify_reporters = false;  // the public status became planned, handled or closed
   std::vector<DeadlineStart> deadlines;
-  bool is_inspection = false;      // counts as an inspection (finding recorded)
+  bool is_inspection = false;       // counts as an inspection (finding recorded)
   bool is_official_report = false;  // a proces-verbaal was drawn up
 };
 

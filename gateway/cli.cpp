@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include "gateway/case_commands.hpp"
 #include "gateway/content_commands.hpp"
 #include "gateway/server.hpp"
 
@@ -21,6 +22,9 @@ constexpr const char* kUsage =
     "  classify  language and topic of each message on stdin, as JSON lines\n"
     "  content check\n"
     "            check the dialog tree and the 16 catalogs; print their coverage\n"
+    "  areas import\n"
+    "            check and install wijk/buurt polygons (GeoJSON) and a postcode table\n"
+    "  cases     report, move, due, show, stats, status: nuisance reports and cases\n"
     "\n"
     "Run 'buurtlijn <command> --help' for the options of a command.\n"
     "Secrets come from the environment (BUURTLIJN_*), never from the config file.\n";
@@ -97,6 +101,8 @@ int run_cli(const std::vector<std::string>& args) {
   if (args[0] == "serve") return serve(rest);
   if (args[0] == "classify") return classify_command(rest, std::cin, std::cout);
   if (args[0] == "content") return content_command(rest, std::cout);
+  if (args[0] == "areas") return areas_command(rest, std::cout);
+  if (args[0] == "cases") return cases_command(rest, std::cout);
   std::cerr << "buurtlijn: unknown command '" << args[0] << "'\n\n" << kUsage;
   return 2;
 }

@@ -14,6 +14,9 @@
 #include <tl/expected.hpp>
 #include <vector>
 
+#include "cases/routing.hpp"
+#include "gateway/cases_config.hpp"
+
 namespace buurtlijn::gateway {
 
 using std::chrono::milliseconds;
@@ -114,6 +117,8 @@ struct Config {
   ContentConfig content;
   LogConfig log;
   OutboxConfig outbox;
+  cases::CasesSettings cases;  // sections "cases" and "open311": gateway/cases_config.hpp
+  Open311Config open311;
   Secrets secrets;
 };
 

@@ -102,7 +102,8 @@ Result<std::vector<CaseReporter>> read_case_reporters(SqliteConnection& db, std:
   return rows;
 }
 
-Result<std::vector<PublicReportRow>> read_reports(SqliteConnection& db, const ReportFilter& filter) {
+Result<std::vector<PublicReportRow>> read_reports(SqliteConnection& db,
+                                                  const ReportFilter& filter) {
   // The filters are few and small; they are bound through json_each so that one cached
   // statement serves every combination.
   constexpr std::string_view sql = R"sql(
@@ -180,7 +181,8 @@ Result<std::vector<CaseEventRow>> read_case_history(SqliteConnection& db, std::i
   return rows;
 }
 
-Result<std::vector<DeadlineRow>> read_due_deadlines(SqliteConnection& db, const std::string& until) {
+Result<std::vector<DeadlineRow>> read_due_deadlines(SqliteConnection& db,
+                                                    const std::string& until) {
   std::vector<DeadlineRow> rows;
   auto ok = each_row(
       db,
@@ -190,13 +192,13 @@ Result<std::vector<DeadlineRow>> read_due_deadlines(SqliteConnection& db, const 
       " WHERE d.met_at IS NULL AND d.due_on <= :until ORDER BY d.due_on, d.case_id",
       [&](SqliteStatement& s) { s.bind(":until", until); },
       [&](const SqliteStatement& s) {
-        rows.push_back(DeadlineRow{s.column_int64(0),
-                                   s.column_text(1),
-                                   s.column_text(2),
-                                   s.column_text(3),
-                                   s.column_text(4),
-                                   {s.column_text(5), s.column_text(6), s.column_text(7),
-                                    s.column_text(8)}});
+        rows.push_back(
+            DeadlineRow{s.column_int64(0),
+                        s.column_text(1),
+                        s.column_text(2),
+                        s.column_text(3),
+                        s.column_text(4),
+                        {s.column_text(5), s.column_text(6), s.column_text(7), s.column_text(8)}});
       });
   if (!ok) return tl::unexpected(ok.error());
   return rows;
@@ -208,7 +210,8 @@ Result<StatsRows> read_stats_rows(SqliteConnection& db) {
       db, "SELECT category, wijk_name, created_at FROM reports ORDER BY id",
       [](SqliteStatement&) {},
       [&](const SqliteStatement& s) {
-        stats.reports.push_back(StatsReportRow{s.column_text(0), s.column_text(1), s.column_int64(2)});
+        stats.reports.push_back(
+            StatsReportRow{s.column_text(0), s.column_text(1), s.column_int64(2)});
       });
   if (!reports) return tl::unexpected(reports.error());
   auto cases = each_row(

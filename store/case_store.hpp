@@ -41,7 +41,7 @@ struct NewReport {
   std::string contact_address;    // optional raw reply address (kept once per subject)
   std::string channel;            // the reporter's channel ("open311" for the API)
   bool wants_updates = false;
-  std::string source;             // chat, open311, cli
+  std::string source;                  // chat, open311, cli
   std::string attributes_json = "{}";  // answers to the category's follow-up questions
   Millis at = 0;
 

@@ -45,13 +45,16 @@ Result<std::int64_t> subject_of(SqliteConnection& db, const NewReport& report) {
   auto insert = db.statement(
       "INSERT INTO subjects (pseudonym, channel, created_at) VALUES (:pseudonym, :channel, :at)");
   if (!insert) return tl::unexpected(insert.error());
-  (*insert)->bind(":pseudonym", report.subject_pseudonym).bind(":channel", report.channel).bind(
-      ":at", report.at);
-  if (auto ok = (*insert)->run(); !ok) return tl::unexpected(with_context(ok.error(), "add reporter"));
+  (*insert)
+      ->bind(":pseudonym", report.subject_pseudonym)
+      .bind(":channel", report.channel)
+      .bind(":at", report.at);
+  if (auto ok = (*insert)->run(); !ok)
+    return tl::unexpected(with_context(ok.error(), "add reporter"));
   const std::int64_t id = db.last_insert_rowid();
   if (!report.contact_address.empty()) {
-    auto address = db.statement(
-        "INSERT INTO contact_addresses (subject_id, address) VALUES (:id, :address)");
+    auto address =
+        db.statement("INSERT INTO contact_addresses (subject_id, address) VALUES (:id, :address)");
     if (!address) return tl::unexpected(address.error());
     (*address)->bind(":id", id).bind(":address", report.contact_address);
     if (auto ok = (*address)->run(); !ok) return tl::unexpected(ok.error());
@@ -59,7 +62,8 @@ Result<std::int64_t> subject_of(SqliteConnection& db, const NewReport& report) {
   return id;
 }
 
-Result<std::int64_t> free_number(SqliteConnection& db, const std::vector<std::int64_t>& candidates) {
+Result<std::int64_t> free_number(SqliteConnection& db,
+                                 const std::vector<std::int64_t>& candidates) {
   for (const std::int64_t candidate : candidates) {
     auto select = db.statement("SELECT 1 FROM reports WHERE public_number = :number");
     if (!select) return tl::unexpected(select.error());
@@ -110,9 +114,9 @@ Result<ReportCreated> write_report(SqliteConnection& db, const NewReport& report
     (*touch)->bind(":at", report.at).bind(":id", report.join_case_id);
     if (auto ok = (*touch)->run(); !ok) return tl::unexpected(ok.error());
     if (db.changes() == 0) {
-      return fail(Error::Code::invalid, "create report: case " +
-                                            std::to_string(report.join_case_id) +
-                                            " is closed or gone");
+      return fail(
+          Error::Code::invalid,
+          "create report: case " + std::to_string(report.join_case_id) + " is closed or gone");
     }
     created.case_id = report.join_case_id;
     created.joined_existing = true;
@@ -183,7 +187,8 @@ Result<CaseMoved> write_case_move(SqliteConnection& db, const CaseMove& move) {
         .bind(":outcome", move.closed_outcome)
         .bind(":id", move.case_id)
         .bind(":from", move.from_state);
-    if (auto ok = (*update)->run(); !ok) return tl::unexpected(with_context(ok.error(), "move case"));
+    if (auto ok = (*update)->run(); !ok)
+      return tl::unexpected(with_context(ok.error(), "move case"));
   }
   if (db.changes() == 0) {
     auto exists = db.statement("SELECT state FROM cases WHERE id = :id");
@@ -191,7 +196,8 @@ Result<CaseMoved> write_case_move(SqliteConnection& db, const CaseMove& move) {
     (*exists)->bind(":id", move.case_id);
     auto row = (*exists)->step();
     if (!row) return tl::unexpected(row.error());
-    if (!*row) return fail(Error::Code::invalid, "case " + std::to_string(move.case_id) + " does not exist");
+    if (!*row)
+      return fail(Error::Code::invalid, "case " + std::to_string(move.case_id) + " does not exist");
     return fail(Error::Code::conflict, "case " + std::to_string(move.case_id) +
                                            " moved meanwhile: it is now " +
                                            (*exists)->column_text(0));
@@ -214,7 +220,8 @@ Result<CaseMoved> write_case_move(SqliteConnection& db, const CaseMove& move) {
         .bind(":report", std::int64_t{move.is_official_report ? 1 : 0})
         .bind(":month", move.counted_month)
         .bind(":at", move.at);
-    if (auto ok = (*insert)->run(); !ok) return tl::unexpected(with_context(ok.error(), "record event"));
+    if (auto ok = (*insert)->run(); !ok)
+      return tl::unexpected(with_context(ok.error(), "record event"));
     moved.event_id = db.last_insert_rowid();
   }
   {
@@ -229,9 +236,13 @@ Result<CaseMoved> write_case_move(SqliteConnection& db, const CaseMove& move) {
         "INSERT INTO case_deadlines (case_id, event_id, kind, due_on)"
         " VALUES (:id, :event, :kind, :due_on)");
     if (!insert) return tl::unexpected(insert.error());
-    (*insert)->bind(":id", move.case_id).bind(":event", moved.event_id).bind(":kind", kind).bind(
-        ":due_on", due_on);
-    if (auto ok = (*insert)->run(); !ok) return tl::unexpected(with_context(ok.error(), "add deadline"));
+    (*insert)
+        ->bind(":id", move.case_id)
+        .bind(":event", moved.event_id)
+        .bind(":kind", kind)
+        .bind(":due_on", due_on);
+    if (auto ok = (*insert)->run(); !ok)
+      return tl::unexpected(with_context(ok.error(), "add deadline"));
   }
   for (const ReporterMessage& message : move.messages) {
     // The reporter's conversation on that channel, when there is one: the web chat shows
@@ -252,8 +263,11 @@ Result<CaseMoved> write_case_move(SqliteConnection& db, const CaseMove& move) {
           "INSERT INTO messages (conversation_id, direction, text, channel, created_at)"
           " VALUES (:conversation, 'out', :text, :channel, :at)");
       if (!insert) return tl::unexpected(insert.error());
-      (*insert)->bind(":conversation", conversation_id).bind(":text", message.text).bind(
-          ":channel", message.channel).bind(":at", move.at);
+      (*insert)
+          ->bind(":conversation", conversation_id)
+          .bind(":text", message.text)
+          .bind(":channel", message.channel)
+          .bind(":at", move.at);
       if (auto ok = (*insert)->run(); !ok) return tl::unexpected(ok.error());
       message_id = db.last_insert_rowid();
     }

@@ -1,11 +1,11 @@
 // Neighbourhood mapping over the illustrative Deventer file and small inline GeoJSON:
 // inside, outside, on the border, postcodes (PC6, PC4 fallback, unknown), bad files.
+#include "cases/areas.hpp"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <sstream>
-
-#include "cases/areas.hpp"
 
 namespace {
 
@@ -24,8 +24,8 @@ AreaMap deventer() {
   auto map = AreaMap::from_geojson(
       read_file(std::string(BUURTLIJN_SOURCE_DIR) + "/data/areas/deventer-illustrative.geojson"));
   REQUIRE(map);
-  auto postcodes = map->add_postcodes(read_file(
-      std::string(BUURTLIJN_SOURCE_DIR) + "/data/areas/deventer-illustrative-postcodes.csv"));
+  auto postcodes = map->add_postcodes(read_file(std::string(BUURTLIJN_SOURCE_DIR) +
+                                                "/data/areas/deventer-illustrative-postcodes.csv"));
   REQUIRE(postcodes);
   return std::move(*map);
 }

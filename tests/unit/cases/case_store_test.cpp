@@ -1,13 +1,14 @@
 // Reports and cases on a real SQLite store: grouping into one case, routing, unknown
 // areas kept, transitions recorded append-only with their data, reporter updates queued
 // in the reporter's language, refusals that write nothing, deadlines due.
+#include "store/case_store.hpp"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "cases/case_service.hpp"
-#include "store/case_store.hpp"
 #include "tests/unit/store/test_support.hpp"
 
 namespace {
@@ -187,7 +188,8 @@ TEST_CASE("case store: the waste path with updates to the reporters who asked, i
   REQUIRE(planned);
   CHECK(planned->outbox_ids.size() == 2);
   CHECK(f.count("SELECT count(*) FROM outbox WHERE payload LIKE 'whatsapp|ro|Sesizarea " +
-                std::to_string(first->public_number) + ": primăria (gemeente) a planificat%'") == 1);
+                std::to_string(first->public_number) + ": primăria (gemeente) a planificat%'") ==
+        1);
   CHECK(f.count("SELECT count(*) FROM outbox WHERE payload LIKE 'whatsapp|pl|Zgłoszenie " +
                 std::to_string(second->public_number) + ": gmina%'") == 1);
 
@@ -266,7 +268,8 @@ TEST_CASE("case store: the housing path records inspections, reports and deadlin
   CHECK(f.count("SELECT count(*) FROM outbox WHERE channel = 'telegram'") == 2);
   CHECK(f.count("SELECT count(*) FROM case_events WHERE is_inspection = 1") == 1);
   CHECK(f.count("SELECT count(*) FROM case_events WHERE is_official_report = 1") == 1);
-  CHECK(f.count("SELECT count(*) FROM case_events WHERE is_inspection = 1 AND counted_month = '2026-11'") == 1);
+  CHECK(f.count("SELECT count(*) FROM case_events WHERE is_inspection = 1 AND counted_month = "
+                "'2026-11'") == 1);
 
   // The history is append-only, even for a connection that tries.
   auto side = store::testing::open_side_connection(f.dir.file("buurtlijn.db"));
@@ -288,7 +291,8 @@ TEST_CASE("case store: a stale move is refused as a conflict and writes nothing"
   auto stale = cases::plan_move(input, f.db->cases(), f.texts, f.render);
   REQUIRE(stale);
   REQUIRE(f.move(created->case_id, cases::CaseState::triaged));
-  auto moved = wait_for<store::CaseMoved>([&](auto done) { f.db->cases().move_case(*stale, done); });
+  auto moved =
+      wait_for<store::CaseMoved>([&](auto done) { f.db->cases().move_case(*stale, done); });
   REQUIRE_FALSE(moved);
   CHECK(moved.error().code == store::Error::Code::conflict);
   CHECK(moved.error().message.find("moved meanwhile: it is now triaged") != std::string::npos);

@@ -1,8 +1,8 @@
 // Dashboard figures on seeded rows: exact counts per area/category/week, open/closed,
 // median and p90 durations, inspections and reports per month, top waste locations.
-#include <doctest/doctest.h>
-
 #include "cases/dashboard.hpp"
+
+#include <doctest/doctest.h>
 
 namespace {
 using namespace buurtlijn;
@@ -12,7 +12,7 @@ constexpr std::int64_t kMonday = 1'795'392'000'000;  // 2026-11-23 00:00 UTC, IS
 
 TEST_CASE("dashboard: ISO weeks and percentiles") {
   CHECK(cases::iso_week_of(kMonday) == "2026-W48");
-  CHECK(cases::iso_week_of(kMonday - 1) == "2026-W47");  // Sunday night
+  CHECK(cases::iso_week_of(kMonday - 1) == "2026-W47");        // Sunday night
   CHECK(cases::iso_week_of(1'767'225'600'000) == "2026-W01");  // 2026-01-01 (Thursday)
   CHECK(cases::iso_week_of(1'735'689'600'000) == "2025-W01");  // 2025-01-01 (Wednesday)
   CHECK(cases::percentile({5, 1, 3, 2, 4}, 50) == 3);
@@ -39,7 +39,9 @@ TEST_CASE("dashboard: counts on seeded rows") {
                         kMonday + 6 * kHour, std::nullopt});
   rows.cases.push_back({4, "noise", "unknown", "unknown", "new", "", std::nullopt, std::nullopt, 1,
                         kMonday, std::nullopt, std::nullopt});
-  rows.events = {{"2026-11", true, false}, {"2026-11", false, true}, {"2026-12", true, false},
+  rows.events = {{"2026-11", true, false},
+                 {"2026-11", false, true},
+                 {"2026-12", true, false},
                  {"2026-12", true, false}};
   const cases::Dashboard d = cases::build_dashboard(rows);
   CHECK(d.reports.at({"Rivierenwijk", "waste_beside_container", "2026-W48"}) == 3);

@@ -1,8 +1,9 @@
 // Routing rules (first match wins, area and hours), working days, duplicate grouping and
 // the status texts in 16 languages.
+#include "cases/routing.hpp"
+
 #include <doctest/doctest.h>
 
-#include "cases/routing.hpp"
 #include "cases/status_texts.hpp"
 
 namespace {
@@ -41,8 +42,8 @@ TEST_CASE("routing: the first matching rule names the team; else the default") {
 TEST_CASE("routing: working days skip the weekend") {
   // 2026-11-27 is a Friday: day 20784 since 1970-01-01.
   const std::int64_t friday = 20784;
-  CHECK(add_working_days(friday, 1) == friday + 3);  // Monday
-  CHECK(add_working_days(friday, 5) == friday + 7);  // next Friday
+  CHECK(add_working_days(friday, 1) == friday + 3);      // Monday
+  CHECK(add_working_days(friday, 5) == friday + 7);      // next Friday
   CHECK(add_working_days(friday + 1, 1) == friday + 3);  // from Saturday: Monday
   CHECK(add_working_days(friday, 0) == friday);
 }
@@ -53,7 +54,7 @@ TEST_CASE("grouping: same address, or a container within the radius and period")
   settings.group_period_days = 14;
   const std::int64_t day = 86'400'000;
   const GeoPoint container{52.2400, 6.1600};
-  const GeoPoint ten_metres{52.24009, 6.1600};   // about 10 m north
+  const GeoPoint ten_metres{52.24009, 6.1600};    // about 10 m north
   const GeoPoint fifty_metres{52.24045, 6.1600};  // about 50 m north
   std::vector<OpenCaseCandidate> open{
       {1, "waste_beside_container", "", container, 10 * day},

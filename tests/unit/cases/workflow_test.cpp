@@ -1,8 +1,8 @@
 // The enforcement workflow: every allowed transition with its data, a sample of refused
 // ones with their reasons, and which transitions tell the reporter.
-#include <doctest/doctest.h>
-
 #include "cases/workflow.hpp"
+
+#include <doctest/doctest.h>
 
 namespace {
 
@@ -94,7 +94,8 @@ TEST_CASE("workflow: refused transitions say why") {
   const Refusal refusals[] = {
       {{CasePath::housing, S::new_case, ""}, request(S::closed), "cannot go from new to closed"},
       {{CasePath::housing, S::new_case, ""}, request(S::official_report), "(allowed: triaged)"},
-      {{CasePath::short_path, S::triaged, ""}, request(S::inspection_planned),
+      {{CasePath::short_path, S::triaged, ""},
+       request(S::inspection_planned),
        "a short case cannot go from triaged to inspection_planned"},
       {{CasePath::housing, S::closed, ""}, request(S::triaged), "the case is closed"},
       {{CasePath::housing, S::triaged, ""},
@@ -102,7 +103,9 @@ TEST_CASE("workflow: refused transitions say why") {
        "a pair of two different inspectors, got 1"},
       {{CasePath::housing, S::triaged, ""},
        without(S::inspection_planned,
-               [](auto& r) { r.data.inspectors = {"A. Jansen", "A. Jansen"}; }),
+               [](auto& r) {
+                 r.data.inspectors = {"A. Jansen", "A. Jansen"};
+               }),
        "a pair of two different inspectors"},
       {{CasePath::housing, S::triaged, ""},
        without(S::inspection_planned, [](auto& r) { r.data.shift = "morning"; }),
@@ -111,24 +114,31 @@ TEST_CASE("workflow: refused transitions say why") {
        without(S::inspection_planned, [](auto& r) { r.data.inspection_date = "2026-02-30"; }),
        "needs an inspection date YYYY-MM-DD, got '2026-02-30'"},
       {{CasePath::housing, S::inspection_planned, ""},
-       without(S::inspected, [](auto& r) { r.data.finding.clear(); }), "needs a finding"},
-      {{CasePath::housing, S::inspected, "no_violation"}, request(S::official_report),
+       without(S::inspected, [](auto& r) { r.data.finding.clear(); }),
+       "needs a finding"},
+      {{CasePath::housing, S::inspected, "no_violation"},
+       request(S::official_report),
        "found a violation"},
-      {{CasePath::housing, S::inspected, "violation"}, request(S::inspection_planned),
+      {{CasePath::housing, S::inspected, "violation"},
+       request(S::inspection_planned),
        "only when the finding was no_access"},
-      {{CasePath::housing, S::inspected, "violation"}, request(S::closed),
+      {{CasePath::housing, S::inspected, "violation"},
+       request(S::closed),
        "draw up the official report first"},
       {{CasePath::housing, S::intent_to_penalty_sent, "violation"},
        without(S::response_period, [](auto& r) { r.data.deadline.clear(); }),
        "needs a deadline"},
-      {{CasePath::housing, S::inspection_after_deadline, "violation"}, request(S::complied),
+      {{CasePath::housing, S::inspection_after_deadline, "violation"},
+       request(S::complied),
        "penalty_forfeited, not complied"},
       {{CasePath::short_path, S::triaged, ""},
        without(S::action_planned, [](auto& r) { r.data.action = "bulldozer"; }),
        "needs a action (one of camera_check, clean_up, milieupas_letter)"},
       {{CasePath::short_path, S::action_planned, ""},
-       without(S::closed, [](auto& r) { r.data.outcome.clear(); }), "needs a outcome"},
-      {{CasePath::short_path, S::new_case, ""}, without(S::triaged, [](auto& r) { r.by.clear(); }),
+       without(S::closed, [](auto& r) { r.data.outcome.clear(); }),
+       "needs a outcome"},
+      {{CasePath::short_path, S::new_case, ""},
+       without(S::triaged, [](auto& r) { r.by.clear(); }),
        "--by NAME"},
   };
   for (const Refusal& refusal : refusals) {
@@ -152,7 +162,8 @@ TEST_CASE("workflow: reporters hear about planned, handled and closed, never the
   CHECK(notifies(CasePath::housing, S::triaged, S::inspection_planned, ""));
   CHECK(notifies(CasePath::housing, S::inspection_planned, S::inspected, ""));  // handled
   CHECK_FALSE(notifies(CasePath::housing, S::inspected, S::official_report, "violation"));
-  CHECK_FALSE(notifies(CasePath::housing, S::official_report, S::intent_to_penalty_sent, "violation"));
+  CHECK_FALSE(
+      notifies(CasePath::housing, S::official_report, S::intent_to_penalty_sent, "violation"));
   CHECK(notifies(CasePath::housing, S::complied, S::closed, "no_violation"));
   CHECK(public_status(S::response_period) == PublicStatus::handled);
   CHECK(public_status(S::new_case) == PublicStatus::received);
