@@ -16,6 +16,8 @@ struct StatusTexts::Impl {
   // language -> key -> compiled prototype
   std::map<std::string, std::map<std::string, std::unique_ptr<icu::MessageFormat>>, std::less<>>
       catalogs;
+  // language -> "section.key" -> text
+  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> plain;
 };
 
 const std::vector<std::string>& status_text_keys() {
@@ -59,6 +61,18 @@ tl::expected<StatusTexts, std::string> StatusTexts::parse(
       }
       catalog[key] = std::move(format);
     }
+    for (const auto& section : root) {
+      if (!section.second.IsMap()) continue;
+      const std::string section_name = section.first.as<std::string>();
+      for (const auto& entry : section.second) {
+        if (!entry.second.IsScalar()) {
+          return tl::unexpected(name + ": " + section_name + "." + entry.first.as<std::string>() +
+                                " must be a text");
+        }
+        texts.impl_->plain[language][section_name + "." + entry.first.as<std::string>()] =
+            entry.second.as<std::string>();
+      }
+    }
   }
   if (texts.impl_->catalogs.count("nl") == 0) {
     return tl::unexpected(std::string("the Dutch status texts (nl.yaml) are missing"));
@@ -97,6 +111,17 @@ std::string StatusTexts::format(std::string_view language, std::string_view key,
   std::string utf8;
   out.toUTF8String(utf8);
   return utf8;
+}
+
+std::string StatusTexts::plain(std::string_view language, std::string_view key) const {
+  for (const std::string_view candidate :
+       {language, std::string_view("en"), std::string_view("nl")}) {
+    const auto catalog = impl_->plain.find(candidate);
+    if (catalog == impl_->plain.end()) continue;
+    const auto text = catalog->second.find(key);
+    if (text != catalog->second.end()) return text->second;
+  }
+  return {};
 }
 
 std::vector<std::string> StatusTexts::languages() const {

@@ -38,6 +38,10 @@ class StatusTexts {
   std::string status(std::string_view language, PublicStatus status, std::int64_t number) const {
     return format(language, to_string(status), number);
   }
+  // A plain text without arguments from a section, e.g. plain("ro", "services.noise") or
+  // plain("en", "questions.fraction"), falling back like format(): language, English,
+  // Dutch. Empty when none has it.
+  std::string plain(std::string_view language, std::string_view key) const;
   // The language format() uses for `language`.
   std::string resolved_language(std::string_view language) const;
   std::vector<std::string> languages() const;

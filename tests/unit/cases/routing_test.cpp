@@ -95,3 +95,23 @@ TEST_CASE("status texts: 16 languages, the number as given, fallback to English"
   CHECK(texts->format("xx", "closed", 7) ==
         "Report 7: your report is closed. Thank you for your help.");
 }
+
+TEST_CASE("status texts: service names in every language, questions fall back to English") {
+  auto texts = StatusTexts::embedded();
+  REQUIRE(texts);
+  for (const std::string& language : texts->languages()) {
+    for (const Category& category : categories()) {
+      CAPTURE(language);
+      CAPTURE(category.code);
+      const std::string name = texts->plain(language, "services." + std::string(category.code));
+      CHECK_FALSE(name.empty());
+      if (language != "en") {
+        CHECK(name != texts->plain("en", "services." + std::string(category.code)));
+      }
+    }
+  }
+  CHECK(texts->plain("ro", "services.noise") == "Zgomot");
+  CHECK(texts->plain("nl", "questions.fraction") == "Welk soort afval?");
+  CHECK(texts->plain("ro", "questions.fraction") == "What kind of waste?");
+  CHECK(texts->plain("ro", "questions.nothing").empty());
+}
