@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 
+#include "gateway/case_runtime.hpp"
 #include "gateway/config.hpp"
 #include "gateway/connection_registry.hpp"
 #include "gateway/content_holder.hpp"
@@ -36,6 +37,7 @@ struct App {
   StaticAssets assets;
   WebchatHub webchat;
   ConnectionRegistry connections;
+  std::shared_ptr<const CaseRuntime> cases;  // areas, texts, settings (loaded at start)
   std::atomic<bool> stopping{false};
   // Wakes the outbox worker after replies were committed (set in server.cpp).
   std::function<void()> wake_outbox;

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "gateway/app.hpp"
+#include "gateway/open311_handlers.hpp"
 #include "gateway/webhooks.hpp"
 
 namespace buurtlijn::gateway {
@@ -115,6 +116,13 @@ boost::asio::awaitable<Response> handle_request(App& app, const Request& request
       auto response = co_await handle_webhook(app, request, match.route->id);
       co_return response;
     }
+    case RouteId::open311_services:
+    case RouteId::open311_service:
+    case RouteId::open311_requests:
+    case RouteId::open311_request: {
+      auto response = co_await handle_open311(app, request, match.route->id, match.parameter);
+      co_return response;
+    }
   }
   co_return json_error(http::status::not_found, "not_found", "no such resource", version);
 }
@@ -151,6 +159,18 @@ Router make_router() {
        "/webhooks/kannel/dlr",
        {http::verb::get},
        small},
+      {RouteId::open311_services,
+       "open311_services",
+       "/open311/v2/services.json",
+       {http::verb::get},
+       small},
+      {RouteId::open311_service, "open311_service", "/open311/v2/services/*", {http::verb::get}, small},
+      {RouteId::open311_requests,
+       "open311_requests",
+       "/open311/v2/requests.json",
+       {http::verb::get, http::verb::post},
+       small},
+      {RouteId::open311_request, "open311_request", "/open311/v2/requests/*", {http::verb::get}, small},
   });
 }
 

@@ -27,6 +27,10 @@ enum class RouteId {
   telegram_webhook,
   kannel_webhook,
   kannel_delivery_report,
+  open311_services,  // gateway/open311_handlers.hpp
+  open311_service,
+  open311_requests,
+  open311_request,
 };
 
 struct Route {

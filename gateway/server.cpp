@@ -79,7 +79,14 @@ int run_server(Config config) {
     return 1;
   }
 
+  auto case_runtime = load_case_runtime(config);
+  if (!case_runtime) {
+    log::error("cases.load_failed", {{"reason", case_runtime.error()}});
+    return 1;
+  }
+
   auto app = std::make_unique<App>(config, Pseudonymizer(*key));
+  app->cases = *case_runtime;
   app->content.publish(*content);
   app->store = open_store(app->config, app->metrics);
   if (!app->store) return 1;

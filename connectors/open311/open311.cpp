@@ -2,7 +2,6 @@
 #include "connectors/open311/open311.hpp"
 
 #include <boost/json.hpp>
-#include <boost/url/parse_query.hpp>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -27,7 +26,8 @@ std::string first(const Form& form, const std::string& key) {
 std::optional<double> parse_double(std::string_view text) {
   double value = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() || !std::isfinite(value)) {
+  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() ||
+      !std::isfinite(value)) {
     return std::nullopt;
   }
   return value;
@@ -38,8 +38,8 @@ std::vector<std::string> split_commas(std::string_view text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = text.find(',', start);
-    const std::string_view part =
-        text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    const std::string_view part = text.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     if (!part.empty()) parts.emplace_back(part);
     if (comma == std::string_view::npos) break;
     start = comma + 1;
@@ -58,19 +58,46 @@ int two(std::string_view text, std::size_t at) {
 }  // namespace
 
 tl::expected<Form, Error> parse_form(std::string_view text) {
+  // Lenient about characters a strict URL query refuses ('[', ']' in attribute[code], as
+  // curl and many clients send them), strict about percent-escapes and UTF-8.
   Form form;
-  if (text.empty()) return form;
-  auto params = boost::urls::parse_query(text);
-  if (!params) return bad("the form is not valid application/x-www-form-urlencoded");
-  boost::urls::encoding_opts options;
-  options.space_as_plus = true;
-  for (const auto& param : *params) {
-    std::string key;
-    std::string value;
-    param.key.decode(options, boost::urls::string_token::assign_to(key));
-    if (param.has_value) param.value.decode(options, boost::urls::string_token::assign_to(value));
-    if (!webchat::is_valid_utf8(key) || !webchat::is_valid_utf8(value)) return bad("the form is not valid UTF-8");
-    form.emplace(std::move(key), std::move(value));
+  const auto decode = [](std::string_view part) -> std::optional<std::string> {
+    std::string out;
+    for (std::size_t i = 0; i < part.size(); ++i) {
+      const char c = part[i];
+      if (c == '+') {
+        out.push_back(' ');
+      } else if (c == '%') {
+        if (i + 2 >= part.size()) return std::nullopt;
+        unsigned value = 0;
+        const auto [ptr, ec] = std::from_chars(part.data() + i + 1, part.data() + i + 3, value, 16);
+        if (ec != std::errc{} || ptr != part.data() + i + 3) return std::nullopt;
+        out.push_back(static_cast<char>(value));
+        i += 2;
+      } else {
+        out.push_back(c);
+      }
+    }
+    return out;
+  };
+  std::size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const std::size_t amp = text.find('&', start);
+    const std::string_view pair =
+        text.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    if (!pair.empty()) {
+      const std::size_t equals = pair.find('=');
+      auto key = decode(pair.substr(0, equals));
+      auto value =
+          decode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
+      if (!key || !value) return bad("the form has a bad percent-escape");
+      if (!webchat::is_valid_utf8(*key) || !webchat::is_valid_utf8(*value)) {
+        return bad("the form is not valid UTF-8");
+      }
+      form.emplace(std::move(*key), std::move(*value));
+    }
+    if (amp == std::string_view::npos) break;
+    start = amp + 1;
   }
   return form;
 }
@@ -278,8 +305,8 @@ std::string render_created(std::int64_t id, std::string_view service_notice) {
 }
 
 std::string render_error(const Error& error) {
-  return boost::json::serialize(
-      boost::json::array{boost::json::object{{"code", error.status}, {"description", error.description}}});
+  return boost::json::serialize(boost::json::array{
+      boost::json::object{{"code", error.status}, {"description", error.description}}});
 }
 
 }  // namespace buurtlijn::connectors::open311
