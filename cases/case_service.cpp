@@ -58,6 +58,16 @@ std::string iso_date_of(std::int64_t at_ms) {
   return iso_date_of_day(at_ms >= 0 ? at_ms / 86'400'000 : (at_ms - 86'399'999) / 86'400'000);
 }
 
+tl::expected<std::string, Refusal> status_reply(std::int64_t public_number,
+                                                std::string_view language, store::CaseStore& store,
+                                                const StatusTexts& texts) {
+  auto report = store.find_report(public_number);
+  if (!report) return tl::unexpected(from_store(report.error()));
+  if (!*report) return texts.format(language, "not_found", public_number);
+  const CaseState state = parse_state((*report)->case_state).value_or(CaseState::new_case);
+  return texts.status(language, public_status(state), public_number);
+}
+
 tl::expected<PlannedReport, Refusal> plan_report(const ReportInput& input, const AreaMap& areas,
                                                  const CasesSettings& settings,
                                                  store::CaseStore& store, std::mt19937_64& random) {

@@ -76,6 +76,12 @@ tl::expected<store::CaseMove, Refusal> plan_move(const MoveInput& input, store::
                                                  const StatusTexts& texts,
                                                  const PayloadRenderer& render);
 
+// The public answer to "status 4821" in `language`: the plain status of the report's
+// case, or the not-found text. Nullopt-free: a store failure is a Refusal.
+tl::expected<std::string, Refusal> status_reply(std::int64_t public_number,
+                                                std::string_view language, store::CaseStore& store,
+                                                const StatusTexts& texts);
+
 // "2026-11-28" for a time in ms since the epoch (UTC) and the reverse day count.
 std::string iso_date_of(std::int64_t at_ms);
 std::string iso_date_of_day(std::int64_t epoch_day);

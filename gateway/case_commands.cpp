@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -196,6 +197,12 @@ int cases_report(const std::vector<std::string>& args, std::ostream& out) {
   input.channel = "desk";
   input.source = "cli";
   input.at_ms = now_ms();
+  {
+    const std::time_t seconds = static_cast<std::time_t>(input.at_ms / 1000);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    input.local_hour = local.tm_hour;  // for routing rules with hours
+  }
   const std::string reporter_channel = option(values, "reporter-channel");
   const std::string reporter_address = option(values, "reporter-address");
   if (!reporter_channel.empty() || !reporter_address.empty()) {
@@ -418,18 +425,39 @@ int cases_status(const std::vector<std::string>& args, std::ostream& out) {
   auto database = open_database(*config);
   if (!database) return refused("cases status", database.error());
   const auto number = values["number"].as<std::int64_t>();
-  auto report = (*database)->cases().find_report(number);
-  if (!report) return refused("cases status", report.error().message);
-  const std::string language = option(values, "language");
-  if (!*report) {
-    out << (*runtime)->texts.format(language, "not_found", number) << "\n";
-    (*database)->close();
-    return 1;
+  auto reply = cases::status_reply(number, option(values, "language"), (*database)->cases(),
+                                   (*runtime)->texts);
+  if (!reply) return refused("cases status", reply.error().reason);
+  auto found = (*database)->cases().find_report(number);
+  out << *reply << "\n";
+  (*database)->close();
+  return found && *found ? 0 : 1;
+}
+
+int cases_purge(const std::vector<std::string>& args, std::ostream& out) {
+  auto options = common_options("Options of 'buurtlijn cases purge'");
+  options.add_options()("older-than-days", po::value<int>()->default_value(365),
+                        "clear reports of cases closed longer ago than this");
+  po::variables_map values;
+  if (!parse("cases purge", args, options, values)) return 2;
+  if (values.count("help") != 0U) {
+    std::cout << "Usage: buurtlijn cases purge [--older-than-days 365]\n"
+                 "Retention: clears description, photo and reporter of reports whose case was\n"
+                 "closed before then; the counts stay. Run it daily (cron, systemd timer).\n\n"
+              << options;
+    return 0;
   }
-  const auto state = cases::parse_state((*report)->case_state);
-  out << (*runtime)->texts.status(
-             language, cases::public_status(state.value_or(cases::CaseState::new_case)), number)
-      << "\n";
+  const int days = values["older-than-days"].as<int>();
+  if (days < 0) return refused("cases purge", "--older-than-days must not be negative");
+  auto config = resolve(values);
+  if (!config) return refused("cases purge", config.error());
+  auto database = open_database(*config);
+  if (!database) return refused("cases purge", database.error());
+  const std::int64_t before = now_ms() - std::int64_t{days} * 86'400'000;
+  auto purged = wait<std::int64_t>(
+      [&](auto done) { (*database)->cases().purge_closed_reports(before, std::move(done)); });
+  if (!purged) return refused("cases purge", purged.error().message);
+  out << "cleared the personal data of " << *purged << " reports\n";
   (*database)->close();
   return 0;
 }
@@ -441,7 +469,8 @@ constexpr const char* kCasesUsage =
     "  due      re-inspections and penalty deadlines that are due\n"
     "  show     a case and its history\n"
     "  stats    dashboard figures as JSON or CSV (counts only)\n"
-    "  status   the public status of a report number, in a language\n";
+    "  status   the public status of a report number, in a language\n"
+    "  purge    retention: clear personal data of reports closed long ago\n";
 
 }  // namespace
 
@@ -465,6 +494,7 @@ int cases_command(const std::vector<std::string>& args, std::ostream& out) {
   if (args[0] == "show") return cases_show(rest, out);
   if (args[0] == "stats") return cases_stats(rest, out);
   if (args[0] == "status") return cases_status(rest, out);
+  if (args[0] == "purge") return cases_purge(rest, out);
   if (args[0] == "--help" || args[0] == "-h") {
     std::cout << kCasesUsage;
     return 0;

@@ -298,6 +298,14 @@ class SqliteCaseStore final : public CaseStore {
         [move = std::move(move)](SqliteConnection& db) { return write_case_move(db, move); },
         std::move(done));
   }
+  void purge_closed_reports(Millis closed_before,
+                            std::function<void(Result<std::int64_t>)> done) override {
+    writer_.submit<std::int64_t>(
+        [closed_before](SqliteConnection& db) {
+          return write_purge_closed_reports(db, closed_before);
+        },
+        std::move(done));
+  }
 
  private:
   template <class Work>

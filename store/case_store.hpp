@@ -224,6 +224,12 @@ class CaseStore {
   // queues the messages: all or nothing. Fails with conflict when the case is no longer
   // in from_state, with invalid when it does not exist.
   virtual void move_case(CaseMove move, std::function<void(Result<CaseMoved>)> done) = 0;
+  // Retention: clears the personal data of reports whose case was closed before
+  // `closed_before` (description, photo reference, reporter link, wants_updates); the
+  // counts, categories, areas and times stay for the dashboard. `done` gets the number
+  // of reports cleared.
+  virtual void purge_closed_reports(Millis closed_before,
+                                    std::function<void(Result<std::int64_t>)> done) = 0;
 };
 
 }  // namespace buurtlijn::store

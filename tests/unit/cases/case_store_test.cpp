@@ -302,3 +302,39 @@ TEST_CASE("case store: a stale move is refused as a conflict and writes nothing"
   REQUIRE_FALSE(missing);
   CHECK(missing.error().kind == cases::Refusal::Kind::not_found);
 }
+
+TEST_CASE("case store: status replies and the retention purge of closed reports") {
+  Fixture f;
+  auto created = f.report(bags_at(52.2400, 6.1600, "subject-ro", "ro"));
+  REQUIRE(created);
+  auto reply = cases::status_reply(created->public_number, "ro", f.db->cases(), f.texts);
+  REQUIRE(reply);
+  CHECK(*reply == "Sesizarea " + std::to_string(created->public_number) +
+                      ": am primit sesizarea dumneavoastră (melding). Ne ocupăm de ea.");
+  auto missing = cases::status_reply(12, "en", f.db->cases(), f.texts);
+  REQUIRE(missing);
+  CHECK(*missing == "We cannot find report 12. Please check the number and try again.");
+
+  cases::ReportInput open_one = bags_at(52.2550, 6.1850, "subject-en", "en");
+  open_one.description = "still open";
+  REQUIRE(f.report(open_one));
+  REQUIRE(f.move(created->case_id, cases::CaseState::triaged));
+  cases::TransitionData outcome;
+  outcome.outcome = "unfounded";
+  REQUIRE(f.move(created->case_id, cases::CaseState::closed, outcome, kNoon + 7'200'000));
+  CHECK(f.count("UPDATE reports SET description = 'saci' WHERE id = 1 RETURNING 1") == 1);
+
+  // Closed after the cut-off: nothing yet.
+  auto none =
+      wait_for<std::int64_t>([&](auto done) { f.db->cases().purge_closed_reports(kNoon, done); });
+  REQUIRE(none);
+  CHECK(*none == 0);
+  auto purged = wait_for<std::int64_t>(
+      [&](auto done) { f.db->cases().purge_closed_reports(kNoon + 86'400'000, done); });
+  REQUIRE(purged);
+  CHECK(*purged == 1);
+  CHECK(f.count("SELECT count(*) FROM reports WHERE description = '' AND subject_id IS NULL"
+                " AND wants_updates = 0 AND id = 1") == 1);
+  CHECK(f.count("SELECT count(*) FROM reports WHERE description = 'still open'") == 1);
+  CHECK(f.count("SELECT count(*) FROM reports") == 2);  // the counts stay
+}
