@@ -25,7 +25,7 @@ struct Feature {
   std::string name;
   std::string wijk_code;  // of a buurt: the wijk it belongs to
   MultiPolygon shape;
-  bg::model::box<Point> bounds;
+  bg::model::box<Point> bounds{};
 };
 
 std::string lower(std::string_view text) {

@@ -1,16 +1,21 @@
 // See case_service.hpp.
 #include "cases/case_service.hpp"
 
+#include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
-#include <set>
 
 namespace buurtlijn::cases {
 namespace {
 
-const std::set<std::string_view> kLanguages{"nl", "en", "bg", "ro", "uk", "de", "fr", "es",
-                                            "it", "pt", "ar", "pl", "zh", "fa", "hi", "ti"};
+constexpr std::array<std::string_view, 16> kLanguages{
+    "nl", "en", "bg", "ro", "uk", "de", "fr", "es", "it", "pt", "ar", "pl", "zh", "fa", "hi", "ti"};
+
+bool is_language(std::string_view code) {
+  return std::find(kLanguages.begin(), kLanguages.end(), code) != kLanguages.end();
+}
 constexpr std::size_t kMaxDescriptionBytes = 4000;
 constexpr std::size_t kMaxAddressBytes = 200;
 
@@ -79,7 +84,7 @@ tl::expected<PlannedReport, Refusal> plan_report(const ReportInput& input, const
     return tl::unexpected(
         invalid("unknown category '" + input.category + "' (one of " + known + ")"));
   }
-  if (kLanguages.count(input.language) == 0) {
+  if (!is_language(input.language)) {
     return tl::unexpected(invalid("unknown language '" + input.language + "'"));
   }
   if (input.description.size() > kMaxDescriptionBytes) {

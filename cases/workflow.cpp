@@ -2,9 +2,9 @@
 // checked in one function, so a new state is added in two places.
 #include "cases/workflow.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
-#include <set>
 #include <utility>
 
 namespace buurtlijn::cases {
@@ -35,45 +35,51 @@ struct Edge {
 };
 
 using S = CaseState;
-constexpr CasePath H = CasePath::housing;
-constexpr CasePath W = CasePath::short_path;
+constexpr CasePath kHousing = CasePath::housing;
+constexpr CasePath kShort = CasePath::short_path;
 
 constexpr std::array<Edge, 25> kEdges{{
-    {H, S::new_case, S::triaged},
-    {H, S::triaged, S::inspection_planned},
-    {H, S::triaged, S::closed},
-    {H, S::inspection_planned, S::inspected},
-    {H, S::inspected, S::official_report},     // finding: violation
-    {H, S::inspected, S::inspection_planned},  // finding: no access -> with a warrant
-    {H, S::inspected, S::closed},              // finding: no violation
-    {H, S::official_report, S::warning_letter_sent},
-    {H, S::official_report, S::intent_to_penalty_sent},
-    {H, S::warning_letter_sent, S::reinspection_planned},
-    {H, S::warning_letter_sent, S::closed},
-    {H, S::intent_to_penalty_sent, S::response_period},
-    {H, S::response_period, S::reinspection_planned},
-    {H, S::response_period, S::closed},
-    {H, S::reinspection_planned, S::penalty_imposed},  // still a violation
-    {H, S::reinspection_planned, S::complied},
-    {H, S::penalty_imposed, S::inspection_after_deadline},
-    {H, S::inspection_after_deadline, S::penalty_forfeited},
-    {H, S::inspection_after_deadline, S::complied},
-    {H, S::penalty_forfeited, S::inspection_after_deadline},  // further inspections
-    {H, S::penalty_forfeited, S::closed},
-    {H, S::complied, S::closed},
-    {W, S::new_case, S::triaged},
-    {W, S::triaged, S::action_planned},
-    {W, S::action_planned, S::closed},
+    {kHousing, S::new_case, S::triaged},
+    {kHousing, S::triaged, S::inspection_planned},
+    {kHousing, S::triaged, S::closed},
+    {kHousing, S::inspection_planned, S::inspected},
+    {kHousing, S::inspected, S::official_report},     // finding: violation
+    {kHousing, S::inspected, S::inspection_planned},  // finding: no access -> with a warrant
+    {kHousing, S::inspected, S::closed},              // finding: no violation
+    {kHousing, S::official_report, S::warning_letter_sent},
+    {kHousing, S::official_report, S::intent_to_penalty_sent},
+    {kHousing, S::warning_letter_sent, S::reinspection_planned},
+    {kHousing, S::warning_letter_sent, S::closed},
+    {kHousing, S::intent_to_penalty_sent, S::response_period},
+    {kHousing, S::response_period, S::reinspection_planned},
+    {kHousing, S::response_period, S::closed},
+    {kHousing, S::reinspection_planned, S::penalty_imposed},  // still a violation
+    {kHousing, S::reinspection_planned, S::complied},
+    {kHousing, S::penalty_imposed, S::inspection_after_deadline},
+    {kHousing, S::inspection_after_deadline, S::penalty_forfeited},
+    {kHousing, S::inspection_after_deadline, S::complied},
+    {kHousing, S::penalty_forfeited, S::inspection_after_deadline},  // further inspections
+    {kHousing, S::penalty_forfeited, S::closed},
+    {kHousing, S::complied, S::closed},
+    {kShort, S::new_case, S::triaged},
+    {kShort, S::triaged, S::action_planned},
+    {kShort, S::action_planned, S::closed},
 }};
 // The short path may also close a triaged case (unfounded, referred).
-constexpr Edge kShortTriagedClosed{W, S::triaged, S::closed};
+constexpr Edge kShortTriagedClosed{kShort, S::triaged, S::closed};
 
-const std::set<std::string_view> kShifts{"day", "evening", "night"};
-const std::set<std::string_view> kFindings{"violation", "no_violation", "no_access"};
-const std::set<std::string_view> kActions{"clean_up", "milieupas_letter", "camera_check"};
-const std::set<std::string_view> kOutcomes{"resolved", "unfounded", "referred"};
+using Words = std::array<std::string_view, 3>;
+// Sorted, so that refusals list them in a stable order.
+constexpr Words kShifts{"day", "evening", "night"};
+constexpr Words kFindings{"no_access", "no_violation", "violation"};
+constexpr Words kActions{"camera_check", "clean_up", "milieupas_letter"};
+constexpr Words kOutcomes{"referred", "resolved", "unfounded"};
 
-std::string join(const std::set<std::string_view>& values) {
+bool contains(const Words& words, std::string_view word) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+std::string join(const Words& values) {
   std::string out;
   for (const auto value : values) {
     if (!out.empty()) out += ", ";
@@ -91,9 +97,8 @@ bool edge_exists(CasePath path, CaseState from, CaseState to) {
 }
 
 tl::expected<void, std::string> need_one_of(std::string_view state, std::string_view what,
-                                            const std::string& value,
-                                            const std::set<std::string_view>& allowed) {
-  if (allowed.count(value) == 0) {
+                                            const std::string& value, const Words& allowed) {
+  if (!contains(allowed, value)) {
     return tl::unexpected(std::string(state) + " needs a " + std::string(what) + " (one of " +
                           join(allowed) + ")" + (value.empty() ? "" : ", got '" + value + "'"));
   }

@@ -3,12 +3,13 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <charconv>
 #include <chrono>
 #include <ctime>
 #include <random>
-#include <set>
 
 #include "cases/case_service.hpp"
 #include "connectors/open311/open311.hpp"
@@ -24,8 +25,12 @@ namespace {
 namespace o311 = connectors::open311;
 
 constexpr std::int64_t kDay = 86'400'000;
-const std::set<std::string_view> kLanguages{"nl", "en", "bg", "ro", "uk", "de", "fr", "es",
-                                            "it", "pt", "ar", "pl", "zh", "fa", "hi", "ti"};
+constexpr std::array<std::string_view, 16> kLanguages{
+    "nl", "en", "bg", "ro", "uk", "de", "fr", "es", "it", "pt", "ar", "pl", "zh", "fa", "hi", "ti"};
+
+bool is_language(std::string_view code) {
+  return std::find(kLanguages.begin(), kLanguages.end(), code) != kLanguages.end();
+}
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -45,7 +50,7 @@ Response open311_error(const o311::Error& error, unsigned version) {
 
 std::string language_of(const o311::Form& query) {
   const auto found = query.find("lang");
-  if (found == query.end() || kLanguages.count(found->second) == 0) return "nl";
+  if (found == query.end() || !is_language(found->second)) return "nl";
   return found->second;
 }
 
@@ -174,7 +179,7 @@ boost::asio::awaitable<Response> post_request(App& app, const Request& request) 
     co_return open311_error(
         {404, "service_code '" + parsed->service_code + "' is not a service here"}, version);
   }
-  if (!parsed->lang.empty() && kLanguages.count(parsed->lang) == 0) {
+  if (!parsed->lang.empty() && !is_language(parsed->lang)) {
     co_return open311_error({400, "lang must be one of the 16 supported ISO 639-1 codes"}, version);
   }
   const auto attributes = attributes_of(parsed->service_code, app.cases->texts, "en");
