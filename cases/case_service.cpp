@@ -79,8 +79,9 @@ tl::expected<PlannedReport, Refusal> plan_report(const ReportInput& input, const
   const Category* category = find_category(input.category);
   if (category == nullptr) {
     std::string known;
-    for (const Category& c : categories())
+    for (const Category& c : categories()) {
       known += (known.empty() ? "" : ", ") + std::string(c.code);
+    }
     return tl::unexpected(
         invalid("unknown category '" + input.category + "' (one of " + known + ")"));
   }

@@ -77,8 +77,9 @@ Dashboard build_dashboard(const store::StatsRows& rows) {
     } else {
       ++dashboard.open_cases;
     }
-    if (row.first_action_at)
+    if (row.first_action_at) {
       first_action.push_back(double(*row.first_action_at - row.created_at) / 3.6e6);
+    }
     if (row.closed_at) close.push_back(double(*row.closed_at - row.created_at) / 3.6e6);
     if (row.category == "waste_beside_container") {
       WasteLocation location{row.id, row.buurt_name, row.address_key, row.report_count};

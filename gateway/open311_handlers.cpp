@@ -97,8 +97,7 @@ std::string postcode_in(std::string_view address) {
     std::size_t j = i + 4;
     if (j < address.size() && address[j] == ' ') ++j;
     if (j + 2 <= address.size()) {
-      const std::string pc6 =
-          cases::normalize_postcode(candidate + std::string(address.substr(j, 2)));
+      std::string pc6 = cases::normalize_postcode(candidate + std::string(address.substr(j, 2)));
       const bool ends =
           j + 2 == address.size() || std::isalnum(static_cast<unsigned char>(address[j + 2])) == 0;
       if (!pc6.empty() && ends) return pc6;
@@ -184,7 +183,9 @@ boost::asio::awaitable<Response> post_request(App& app, const Request& request) 
   }
   const auto attributes = attributes_of(parsed->service_code, app.cases->texts, "en");
   boost::json::object answers;
-  for (const auto& [code, value] : parsed->attributes) {
+  for (const auto& answer : parsed->attributes) {
+    const std::string& code = answer.first;
+    const std::string& value = answer.second;
     const auto definition = std::find_if(attributes.begin(), attributes.end(),
                                          [&](const auto& a) { return a.code == code; });
     if (definition == attributes.end()) {
@@ -197,8 +198,9 @@ boost::asio::awaitable<Response> post_request(App& app, const Request& request) 
       co_return open311_error({400, "attribute[" + code + "] has no value '" + value + "'"},
                               version);
     }
-    if (value.size() > 200)
+    if (value.size() > 200) {
       co_return open311_error({400, "attribute[" + code + "] is too long"}, version);
+    }
     answers[code] = value;
   }
 

@@ -49,8 +49,9 @@ Result<std::int64_t> subject_of(SqliteConnection& db, const NewReport& report) {
       ->bind(":pseudonym", report.subject_pseudonym)
       .bind(":channel", report.channel)
       .bind(":at", report.at);
-  if (auto ok = (*insert)->run(); !ok)
+  if (auto ok = (*insert)->run(); !ok) {
     return tl::unexpected(with_context(ok.error(), "add reporter"));
+  }
   const std::int64_t id = db.last_insert_rowid();
   if (!report.contact_address.empty()) {
     auto address =
@@ -187,8 +188,9 @@ Result<CaseMoved> write_case_move(SqliteConnection& db, const CaseMove& move) {
         .bind(":outcome", move.closed_outcome)
         .bind(":id", move.case_id)
         .bind(":from", move.from_state);
-    if (auto ok = (*update)->run(); !ok)
+    if (auto ok = (*update)->run(); !ok) {
       return tl::unexpected(with_context(ok.error(), "move case"));
+    }
   }
   if (db.changes() == 0) {
     auto exists = db.statement("SELECT state FROM cases WHERE id = :id");
@@ -196,8 +198,9 @@ Result<CaseMoved> write_case_move(SqliteConnection& db, const CaseMove& move) {
     (*exists)->bind(":id", move.case_id);
     auto row = (*exists)->step();
     if (!row) return tl::unexpected(row.error());
-    if (!*row)
+    if (!*row) {
       return fail(Error::Code::invalid, "case " + std::to_string(move.case_id) + " does not exist");
+    }
     return fail(Error::Code::conflict, "case " + std::to_string(move.case_id) +
                                            " moved meanwhile: it is now " +
                                            (*exists)->column_text(0));
@@ -220,8 +223,9 @@ Result<CaseMoved> write_case_move(SqliteConnection& db, const CaseMove& move) {
         .bind(":report", std::int64_t{move.is_official_report ? 1 : 0})
         .bind(":month", move.counted_month)
         .bind(":at", move.at);
-    if (auto ok = (*insert)->run(); !ok)
+    if (auto ok = (*insert)->run(); !ok) {
       return tl::unexpected(with_context(ok.error(), "record event"));
+    }
     moved.event_id = db.last_insert_rowid();
   }
   {
@@ -241,8 +245,9 @@ Result<CaseMoved> write_case_move(SqliteConnection& db, const CaseMove& move) {
         .bind(":event", moved.event_id)
         .bind(":kind", kind)
         .bind(":due_on", due_on);
-    if (auto ok = (*insert)->run(); !ok)
+    if (auto ok = (*insert)->run(); !ok) {
       return tl::unexpected(with_context(ok.error(), "add deadline"));
+    }
   }
   for (const ReporterMessage& message : move.messages) {
     // The reporter's conversation on that channel, when there is one: the web chat shows
@@ -303,8 +308,9 @@ Result<std::int64_t> write_purge_closed_reports(SqliteConnection& db, Millis clo
             (category IN ('overcrowded_housing', 'exploitation') AND address <> '')))sql");
   if (!purge) return tl::unexpected(purge.error());
   (*purge)->bind(":before", closed_before);
-  if (auto ok = (*purge)->run(); !ok)
+  if (auto ok = (*purge)->run(); !ok) {
     return tl::unexpected(with_context(ok.error(), "purge reports"));
+  }
   return db.changes();
 }
 
