@@ -8,6 +8,7 @@
 
 #include "gateway/address_limiter.hpp"
 #include "dialogs/notification_catalog.hpp"
+#include "gateway/case_runtime.hpp"
 #include "gateway/config.hpp"
 #include "gateway/connection_registry.hpp"
 #include "gateway/content_holder.hpp"
@@ -40,6 +41,7 @@ struct App {
   StaticAssets assets;
   WebchatHub webchat;
   ConnectionRegistry connections;
+  std::shared_ptr<const CaseRuntime> cases;  // areas, texts, settings (loaded at start)
   std::atomic<bool> stopping{false};
   // Wakes the outbox worker after replies were committed (set in server.cpp).
   std::function<void()> wake_outbox;

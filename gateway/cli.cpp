@@ -4,8 +4,9 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
-#include "gateway/api_keys.hpp"
 #include "gateway/admin_console.hpp"
+#include "gateway/api_keys.hpp"
+#include "gateway/case_commands.hpp"
 #include "gateway/content_commands.hpp"
 #include "gateway/server.hpp"
 
@@ -29,6 +30,9 @@ constexpr const char* kUsage =
     "            translations as gettext PO for translators, and back\n"
     "  admin add-user --name N --role R\n"
     "            create a console user (password read from stdin)\n"
+    "  areas import\n"
+    "            check and install wijk/buurt polygons (GeoJSON) and a postcode table\n"
+    "  cases     report, move, due, show, stats, status: nuisance reports and cases\n"
     "\n"
     "Run 'buurtlijn <command> --help' for the options of a command.\n"
     "Secrets come from the environment (BUURTLIJN_*), never from the config file.\n";
@@ -107,6 +111,8 @@ int run_cli(const std::vector<std::string>& args) {
   if (args[0] == "content") return content_command(rest, std::cout);
   if (args[0] == "api-key") return api_key_command(rest);
   if (args[0] == "admin") return admin_command(rest, std::cin, std::cout, std::cerr);
+  if (args[0] == "areas") return areas_command(rest, std::cout);
+  if (args[0] == "cases") return cases_command(rest, std::cout);
   std::cerr << "buurtlijn: unknown command '" << args[0] << "'\n\n" << kUsage;
   return 2;
 }

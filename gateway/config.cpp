@@ -364,6 +364,13 @@ tl::expected<Config, ConfigError> parse_config(std::string_view yaml_text) {
   if (!root.IsMap()) return refuse("file", "the top level must be a mapping of sections");
   for (const auto& entry : root) {
     const std::string name = entry.first.as<std::string>();
+    if ((name == "cases" || name == "open311") && !entry.second.IsNull()) {
+      if (!entry.second.IsMap()) return refuse(name, "must be a mapping of settings");
+      auto parsed = parse_cases_section(name, entry.second, config.cases, config.open311);
+      if (!parsed) return tl::unexpected(parsed.error());
+      continue;
+    }
+    if (name == "cases" || name == "open311") continue;
     const auto section = sections().find(name);
     if (section == sections().end()) return refuse(name, "unknown section");
     if (entry.second.IsNull()) continue;

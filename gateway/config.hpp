@@ -15,6 +15,9 @@
 #include <tl/expected.hpp>
 #include <vector>
 
+#include "cases/routing.hpp"
+#include "gateway/cases_config.hpp"
+
 namespace buurtlijn::gateway {
 
 using std::chrono::milliseconds;
@@ -148,6 +151,8 @@ struct Config {
   OutboxConfig outbox;
   RetentionConfig retention;
   NotificationsConfig notifications;
+  cases::CasesSettings cases;  // sections "cases" and "open311": gateway/cases_config.hpp
+  Open311Config open311;
   Secrets secrets;
 };
 

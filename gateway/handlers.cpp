@@ -6,6 +6,7 @@
 #include "gateway/admin_console.hpp"
 #include "gateway/app.hpp"
 #include "gateway/notification_api.hpp"
+#include "gateway/open311_handlers.hpp"
 #include "gateway/webhooks.hpp"
 
 namespace buurtlijn::gateway {
@@ -127,6 +128,13 @@ boost::asio::awaitable<Response> handle_request(App& app, const Request& request
     case RouteId::admin_asset:
     case RouteId::admin_api:
       co_return handle_admin(app, request, std::string(request["X-Forwarded-For"]));
+    case RouteId::open311_services:
+    case RouteId::open311_service:
+    case RouteId::open311_requests:
+    case RouteId::open311_request: {
+      auto response = co_await handle_open311(app, request, match.route->id, match.parameter);
+      co_return response;
+    }
   }
   co_return json_error(http::status::not_found, "not_found", "no such resource", version);
 }
@@ -187,6 +195,26 @@ Router make_router() {
        "/admin/*",
        {http::verb::get, http::verb::post},
        admin_form},
+      {RouteId::open311_services,
+       "open311_services",
+       "/open311/v2/services.json",
+       {http::verb::get},
+       small},
+      {RouteId::open311_service,
+       "open311_service",
+       "/open311/v2/services/*",
+       {http::verb::get},
+       small},
+      {RouteId::open311_requests,
+       "open311_requests",
+       "/open311/v2/requests.json",
+       {http::verb::get, http::verb::post},
+       small},
+      {RouteId::open311_request,
+       "open311_request",
+       "/open311/v2/requests/*",
+       {http::verb::get},
+       small},
   });
 }
 

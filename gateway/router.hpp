@@ -32,6 +32,10 @@ enum class RouteId {
   admin_page,
   admin_asset,
   admin_api,
+  open311_services,  // gateway/open311_handlers.hpp
+  open311_service,
+  open311_requests,
+  open311_request,
 };
 
 struct Route {

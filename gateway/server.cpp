@@ -88,8 +88,14 @@ int run_server(Config config) {
     log::error("notifications.load_failed", {{"problems", notifications.error()}});
     return 1;
   }
+  auto case_runtime = load_case_runtime(config);
+  if (!case_runtime) {
+    log::error("cases.load_failed", {{"reason", case_runtime.error()}});
+    return 1;
+  }
 
   auto app = std::make_unique<App>(config, Pseudonymizer(*key));
+  app->cases = *case_runtime;
   app->content.publish(*content);
   app->notifications = *notifications;
   app->store = open_store(app->config, app->metrics);

@@ -244,12 +244,101 @@ CREATE TABLE handovers (
 CREATE INDEX handovers_by_state ON handovers (state, requested_at);
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// Nuisance reports and enforcement cases (issue 5). A case holds the state; each report
+// keeps its own reporter (a subject, NULL when anonymous), channel and language. The
+// case history is append-only (triggers refuse UPDATE and DELETE). Deadlines are met by
+// the case's next transition. Personal data: reports.description, photo_ref and
+// subject_id (retention: cleared 12 months after the case is closed). Coordinates are
+// micro-degrees (INTEGER): 0.1 m, exact to compare.
+constexpr std::string_view kMigration6Cases = R"sql(
+CREATE TABLE cases (
+  id              INTEGER PRIMARY KEY,
+  category        TEXT    NOT NULL,
+  path            TEXT    NOT NULL CHECK (path IN ('housing', 'short')),
+  state           TEXT    NOT NULL,
+  last_finding    TEXT    NOT NULL DEFAULT '',
+  closed_outcome  TEXT    NOT NULL DEFAULT '',
+  wijk_code       TEXT    NOT NULL,
+  wijk_name       TEXT    NOT NULL,
+  buurt_code      TEXT    NOT NULL,
+  buurt_name      TEXT    NOT NULL,
+  address_key     TEXT    NOT NULL DEFAULT '',
+  latitude_e6     INTEGER,
+  longitude_e6    INTEGER,
+  team            TEXT    NOT NULL,
+  target_days     INTEGER NOT NULL,
+  target_on       TEXT    NOT NULL,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  last_report_at  INTEGER NOT NULL,
+  first_action_at INTEGER,
+  closed_at       INTEGER
+) STRICT;
+CREATE INDEX cases_open_by_category ON cases (category, state);
+
+CREATE TABLE reports (
+  id             INTEGER PRIMARY KEY,
+  public_number  INTEGER NOT NULL UNIQUE,
+  case_id        INTEGER NOT NULL REFERENCES cases (id),
+  category       TEXT    NOT NULL,
+  wijk_code      TEXT    NOT NULL,
+  wijk_name      TEXT    NOT NULL,
+  buurt_code     TEXT    NOT NULL,
+  buurt_name     TEXT    NOT NULL,
+  latitude_e6    INTEGER,
+  longitude_e6   INTEGER,
+  address        TEXT    NOT NULL DEFAULT '',
+  postcode       TEXT    NOT NULL DEFAULT '',
+  description    TEXT    NOT NULL DEFAULT '',
+  photo_ref      TEXT    NOT NULL DEFAULT '',
+  language       TEXT    NOT NULL,
+  subject_id     INTEGER REFERENCES subjects (id) ON DELETE SET NULL,
+  channel        TEXT    NOT NULL,
+  wants_updates  INTEGER NOT NULL CHECK (wants_updates IN (0, 1)),
+  source         TEXT    NOT NULL,
+  attributes     TEXT    NOT NULL DEFAULT '{}',
+  created_at     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX reports_by_case ON reports (case_id);
+CREATE INDEX reports_by_time ON reports (created_at);
+
+CREATE TABLE case_events (
+  id                 INTEGER PRIMARY KEY,
+  case_id            INTEGER NOT NULL REFERENCES cases (id),
+  from_state         TEXT    NOT NULL,
+  to_state           TEXT    NOT NULL,
+  actor              TEXT    NOT NULL,
+  note               TEXT    NOT NULL DEFAULT '',
+  data               TEXT    NOT NULL DEFAULT '{}',
+  is_inspection      INTEGER NOT NULL DEFAULT 0 CHECK (is_inspection IN (0, 1)),
+  is_official_report INTEGER NOT NULL DEFAULT 0 CHECK (is_official_report IN (0, 1)),
+  counted_month      TEXT    NOT NULL,
+  at                 INTEGER NOT NULL
+) STRICT;
+CREATE INDEX case_events_by_case ON case_events (case_id, id);
+CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+BEGIN SELECT RAISE(ABORT, 'the case history is append-only'); END;
+CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
+BEGIN SELECT RAISE(ABORT, 'the case history is append-only'); END;
+
+CREATE TABLE case_deadlines (
+  id       INTEGER PRIMARY KEY,
+  case_id  INTEGER NOT NULL REFERENCES cases (id),
+  event_id INTEGER NOT NULL REFERENCES case_events (id),
+  kind     TEXT    NOT NULL,
+  due_on   TEXT    NOT NULL,
+  met_at   INTEGER
+) STRICT;
+CREATE INDEX case_deadlines_open ON case_deadlines (met_at, due_on);
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1, kMigration1Core},
     {2, kMigration2Heartbeat},
     {3, kMigration3Outbox},
     {4, kMigration4Notifications},
     {5, kMigration5AdminConsole},
+    {6, kMigration6Cases},
 }};
 
 constexpr std::string_view kCreateLedger = R"sql(

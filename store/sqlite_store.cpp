@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "store/case_sql.hpp"
 #include "store/migrations.hpp"
 #include "store/notification_sql.hpp"
 #include "store/outbox_reads.hpp"
@@ -101,7 +102,8 @@ SqliteStore::SqliteStore(SqliteOptions options, SqliteConnection write_connectio
     : options_(std::move(options)),
       readers_(connection_options(options_)),
       writer_(std::make_unique<GroupCommitWriter>(std::move(write_connection), options_.max_batch,
-                                                  options_.observer)) {}
+                                                  options_.observer)),
+      cases_(make_sqlite_case_store(readers_, *writer_)) {}
 
 SqliteStore::~SqliteStore() {
   SqliteStore::close();

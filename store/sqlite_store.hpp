@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 
+#include "store/case_store.hpp"
 #include "store/group_commit_writer.hpp"
 #include "store/reader_pool.hpp"
 #include "store/sqlite_connection.hpp"
@@ -65,6 +66,7 @@ class SqliteStore final : public Store {
   void queue_notification(NotificationBatch batch,
                           std::function<void(Result<NotificationQueued>)> done) override;
   Result<std::optional<NotificationCounts>> notification_counts(std::int64_t id) override;
+  CaseStore& cases() override { return *cases_; }
   void close() override;
 
   // Runs `work` on the writer thread, in its own savepoint of the next batch, and
@@ -85,6 +87,7 @@ class SqliteStore final : public Store {
   const SqliteOptions options_;
   ReaderPool readers_;
   std::unique_ptr<GroupCommitWriter> writer_;
+  std::unique_ptr<CaseStore> cases_;  // over readers_ and writer_
 };
 
 }  // namespace buurtlijn::store

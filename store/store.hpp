@@ -21,6 +21,8 @@
 
 namespace buurtlijn::store {
 
+class CaseStore;  // reports and enforcement cases: store/case_store.hpp
+
 struct Error {
   enum class Code {
     duplicate,    // the channel message id was seen before; nothing was written
@@ -342,6 +344,8 @@ class Store {
   virtual void queue_notification(NotificationBatch batch,
                                   std::function<void(Result<NotificationQueued>)> done) = 0;
   virtual Result<std::optional<NotificationCounts>> notification_counts(std::int64_t id) = 0;
+  // Reports and enforcement cases (store/case_store.hpp); lives as long as the store.
+  virtual CaseStore& cases() = 0;
 
   // Stops taking writes, commits what is queued, joins the writer thread. Writes
   // submitted afterwards fail with Code::unavailable. Idempotent.

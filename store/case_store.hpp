@@ -1,0 +1,235 @@
+// The store's side of nuisance reports and enforcement cases: rows in, rows out. The
+// decisions (area, route, grouping, allowed transitions, texts) are made by cases/ and
+// the gateway before a write; a write re-checks only what can change meanwhile (the
+// case is still open, still in the state the decision was made from). No business
+// rules here.
+//
+// Thread safety: as Store (reads on the calling thread, writes group-committed by the
+// writer thread, `done` runs there).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace buurtlijn::store {
+
+struct AreaColumns {
+  std::string wijk_code;
+  std::string wijk_name;
+  std::string buurt_code;
+  std::string buurt_name;
+};
+
+// A new report and, when it does not join an open case, the case it opens.
+struct NewReport {
+  std::string category;
+  AreaColumns area;
+  std::optional<double> latitude;
+  std::optional<double> longitude;
+  std::string address;      // as given (typed address or Open311 address_string)
+  std::string address_key;  // normalised, for grouping; may be empty
+  std::string postcode;
+  std::string description;
+  std::string photo_ref;
+  std::string language;
+  std::string subject_pseudonym;  // empty: anonymous
+  std::string contact_address;    // optional raw reply address (kept once per subject)
+  std::string channel;            // the reporter's channel ("open311" for the API)
+  bool wants_updates = false;
+  std::string source;                  // chat, open311, cli
+  std::string attributes_json = "{}";  // answers to the category's follow-up questions
+  Millis at = 0;
+
+  std::int64_t join_case_id = 0;  // 0: open a new case with the fields below
+  std::string path;               // housing, short
+  std::string initial_state = "new";
+  std::string team;
+  int target_days = 0;
+  std::string target_on;  // YYYY-MM-DD
+  // Public numbers to try, in order (the caller draws them at random); the first one not
+  // taken is used. Fails with invalid when all are taken.
+  std::vector<std::int64_t> number_candidates;
+};
+
+struct ReportCreated {
+  std::int64_t report_id = 0;
+  std::int64_t public_number = 0;
+  std::int64_t case_id = 0;
+  bool joined_existing = false;
+};
+
+struct CaseRow {
+  std::int64_t id = 0;
+  std::string category;
+  std::string path;
+  std::string state;
+  std::string last_finding;
+  std::string closed_outcome;
+  AreaColumns area;
+  std::string address_key;
+  std::optional<double> latitude;
+  std::optional<double> longitude;
+  std::string team;
+  int target_days = 0;
+  std::string target_on;
+  Millis created_at = 0;
+  Millis updated_at = 0;
+  Millis last_report_at = 0;
+  std::optional<Millis> first_action_at;
+  std::optional<Millis> closed_at;
+  std::int64_t report_count = 0;
+};
+
+// A reporter of a case who asked for updates (never anonymous).
+struct CaseReporter {
+  std::int64_t report_id = 0;
+  std::int64_t public_number = 0;
+  std::int64_t subject_id = 0;
+  std::string channel;
+  std::string language;
+};
+
+// A report as the public may see it (Open311, "status 4821"): no reporter, no contact.
+struct PublicReportRow {
+  std::int64_t public_number = 0;
+  std::int64_t case_id = 0;
+  std::string category;
+  std::string case_state;
+  std::string case_path;
+  std::string team;
+  AreaColumns area;
+  std::optional<double> latitude;
+  std::optional<double> longitude;
+  std::string address;
+  std::string photo_ref;
+  std::string language;
+  Millis created_at = 0;
+  Millis updated_at = 0;  // of the case
+};
+
+struct ReportFilter {
+  std::vector<std::int64_t> public_numbers;  // empty: any
+  std::vector<std::string> categories;       // empty: any
+  std::optional<bool> closed;                // nullopt: both
+  Millis from = 0;                           // created_at >= from
+  Millis until = 0;                          // created_at <= until; 0: no bound
+  std::size_t limit = 1000;
+};
+
+struct CaseEventRow {
+  std::int64_t id = 0;
+  std::string from_state;
+  std::string to_state;
+  std::string actor;
+  std::string note;
+  std::string data_json;
+  Millis at = 0;
+};
+
+struct DeadlineRow {
+  std::int64_t case_id = 0;
+  std::string kind;
+  std::string due_on;
+  std::string case_state;
+  std::string team;
+  AreaColumns area;
+};
+
+// One reporter update: its outbox payload, rendered by the caller for the channel.
+struct ReporterMessage {
+  std::int64_t subject_id = 0;
+  std::string channel;
+  std::string payload_json;
+  std::string text;  // kept in the conversation history when the subject has one
+};
+
+struct CaseMove {
+  std::int64_t case_id = 0;
+  std::string from_state;  // the write fails with conflict when the case moved meanwhile
+  std::string to_state;
+  std::string actor;
+  std::string note;
+  std::string data_json = "{}";
+  std::string finding;         // kept as the case's last finding when not empty
+  std::string closed_outcome;  // when closing
+  bool is_inspection = false;
+  bool is_official_report = false;
+  std::string counted_month;  // YYYY-MM the inspection or report counts in
+  std::vector<std::pair<std::string, std::string>> deadlines;  // kind, YYYY-MM-DD
+  std::vector<ReporterMessage> messages;
+  Millis at = 0;
+};
+
+struct CaseMoved {
+  std::int64_t event_id = 0;
+  std::vector<std::int64_t> outbox_ids;
+};
+
+// Raw rows for the dashboard (aggregated by cases/dashboard): counts only.
+struct StatsReportRow {
+  std::string category;
+  std::string wijk_name;
+  Millis created_at = 0;
+};
+struct StatsCaseRow {
+  std::int64_t id = 0;
+  std::string category;
+  std::string wijk_name;
+  std::string buurt_name;
+  std::string state;
+  std::string address_key;
+  std::optional<double> latitude;
+  std::optional<double> longitude;
+  std::int64_t report_count = 0;
+  Millis created_at = 0;
+  std::optional<Millis> first_action_at;
+  std::optional<Millis> closed_at;
+};
+struct StatsEventRow {
+  std::string counted_month;
+  bool is_inspection = false;
+  bool is_official_report = false;
+};
+struct StatsRows {
+  std::vector<StatsReportRow> reports;
+  std::vector<StatsCaseRow> cases;
+  std::vector<StatsEventRow> events;
+};
+
+class CaseStore {
+ public:
+  virtual ~CaseStore() = default;
+
+  virtual Result<std::optional<CaseRow>> find_case(std::int64_t case_id) = 0;
+  // Open cases (not closed) of a category, for grouping.
+  virtual Result<std::vector<CaseRow>> open_cases(const std::string& category) = 0;
+  virtual Result<std::vector<CaseReporter>> reporters_wanting_updates(std::int64_t case_id) = 0;
+  virtual Result<std::optional<PublicReportRow>> find_report(std::int64_t public_number) = 0;
+  // Newest first, at most filter.limit.
+  virtual Result<std::vector<PublicReportRow>> find_reports(const ReportFilter& filter) = 0;
+  virtual Result<std::vector<CaseEventRow>> case_history(std::int64_t case_id) = 0;
+  // Deadlines not yet met with due_on <= until (YYYY-MM-DD), earliest first.
+  virtual Result<std::vector<DeadlineRow>> due_deadlines(const std::string& until) = 0;
+  virtual Result<StatsRows> stats_rows() = 0;
+
+  // Inserts the report (and its case). Fails with invalid when the joined case is closed
+  // or gone, or no number candidate is free; nothing is written then.
+  virtual void create_report(NewReport report, std::function<void(Result<ReportCreated>)> done) = 0;
+  // Moves the case, appends the event, meets the open deadlines and starts the new ones,
+  // queues the messages: all or nothing. Fails with conflict when the case is no longer
+  // in from_state, with invalid when it does not exist.
+  virtual void move_case(CaseMove move, std::function<void(Result<CaseMoved>)> done) = 0;
+  // Retention: clears the personal data of reports whose case was closed before
+  // `closed_before` (description, photo reference, reporter link, wants_updates); the
+  // counts, categories, areas and times stay for the dashboard. `done` gets the number
+  // of reports cleared.
+  virtual void purge_closed_reports(Millis closed_before,
+                                    std::function<void(Result<std::int64_t>)> done) = 0;
+};
+
+}  // namespace buurtlijn::store
