@@ -21,9 +21,6 @@
 
 namespace buurtlijn::gateway {
 
-// The routes this server answers, with their body limits.
-Router make_router();
-
 struct App {
   App(Config config_in, Pseudonymizer pseudonymizer_in)
       : config(std::move(config_in)),

@@ -254,6 +254,8 @@ const std::map<std::string, Section>& sections() {
            {"contact_idle_days",
             number(1, 3650,
                    [](Config& c, auto v) { c.retention.contact_idle_days = unsigned(v); })},
+           {"report_days",
+            number(0, 3650, [](Config& c, auto v) { c.retention.report_days = unsigned(v); })},
            {"interval_ms",
             millis(100, 86'400'000, [](Config& c, auto v) { c.retention.interval = v; })},
            {"batch_rows",

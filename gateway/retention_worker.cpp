@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "gateway/log.hpp"
+#include "store/case_store.hpp"
 
 namespace buurtlijn::gateway {
 
@@ -37,6 +38,7 @@ RetentionWorker::RetentionWorker(boost::asio::io_context& io, store::Store& stor
       store_(store),
       policy_(retention_policy(config.retention)),
       interval_(config.retention.interval),
+      report_age_ms_(static_cast<std::int64_t>(config.retention.report_days) * kDayMillis),
       log_directory_(config.log.directory),
       log_retention_days_(config.log.retention_days),
       metrics_(metrics),
@@ -61,14 +63,30 @@ void RetentionWorker::schedule(std::chrono::milliseconds delay) {
 }
 
 void RetentionWorker::run() {
-  // The callback runs on the writer thread: hop back onto the loop before touching us.
+  const store::Millis now = now_millis();
+  // The callbacks run on the writer thread: hop back onto the loop before touching us.
   store_.apply_retention(
-      policy_, now_millis(),
-      [this, stopped = stopped_](store::Result<store::RetentionOutcome> outcome) {
+      policy_, now, [this, stopped = stopped_](store::Result<store::RetentionOutcome> outcome) {
         boost::asio::post(io_, [this, stopped, outcome = std::move(outcome)] {
           if (!*stopped) finished(outcome);
         });
       });
+  store_.cases().purge_closed_reports(
+      now - report_age_ms_, [this, stopped = stopped_](store::Result<std::int64_t> reports) {
+        boost::asio::post(io_, [this, stopped, reports = std::move(reports)] {
+          if (!*stopped) purged(reports);
+        });
+      });
+}
+
+void RetentionWorker::purged(const store::Result<std::int64_t>& reports) {
+  if (!reports) {
+    metrics_.count_retention_failure();
+    log::error("retention.reports_failed", {{"reason", reports.error().message}});
+    return;
+  }
+  metrics_.count_retention("reports", *reports);
+  if (*reports > 0) log::info("retention.reports_anonymised", {{"reports", *reports}});
 }
 
 void RetentionWorker::finished(const store::Result<store::RetentionOutcome>& outcome) {

@@ -27,12 +27,14 @@ class RetentionWorker {
   void schedule(std::chrono::milliseconds delay);
   void run();
   void finished(const store::Result<store::RetentionOutcome>& outcome);
+  void purged(const store::Result<std::int64_t>& reports);
 
   boost::asio::io_context& io_;
   store::Store& store_;
   store::RetentionPolicy policy_;
   std::chrono::milliseconds interval_;
-  std::string log_directory_;  // daily log files to prune; empty when logging to stdout
+  std::int64_t report_age_ms_;  // reports of cases closed longer ago are anonymised
+  std::string log_directory_;   // daily log files to prune; empty when logging to stdout
   unsigned log_retention_days_;
   Metrics& metrics_;
   std::shared_ptr<boost::asio::steady_timer> timer_;

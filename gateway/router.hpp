@@ -65,6 +65,9 @@ class Router {
   std::vector<Route> routes_;
 };
 
+// The server's route table (gateway/routes.cpp).
+Router make_router();
+
 // Splits "/path?query" into the path.
 std::string_view path_of(std::string_view target);
 

@@ -2,10 +2,7 @@
 // request_parser with the server's header and body limits (gateway/config.hpp, as
 // gateway/http_session.cpp sets them), then the client origin (X-Forwarded-For behind a
 // trusted proxy) and the Router on method + target, as the session does.
-//
-// The route table is gateway/handlers.cpp's make_router(), repeated here: handlers.cpp
-// needs the whole gateway (coroutines, store), which the fuzz build keeps out. Keep the
-// two in step (or move make_router() into router.cpp and call it from here).
+// The route table is the server's own (gateway/routes.cpp, pure).
 #include <boost/beast/core/buffers_prefix.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -24,39 +21,7 @@ namespace {
 using namespace buurtlijn::gateway;
 
 const Router& router() {
-  static const Router table = [] {
-    const std::size_t small = std::size_t{16} * 1024;
-    const std::size_t webhook = std::size_t{1024} * 1024;
-    return Router({
-        {RouteId::webchat_page, "webchat_page", "/", {http::verb::get}, small},
-        {RouteId::webchat_languages,
-         "webchat_languages",
-         "/webchat/languages.json",
-         {http::verb::get},
-         small},
-        {RouteId::webchat_socket, "webchat_socket", "/webchat/ws", {http::verb::get}, small},
-        {RouteId::webchat_asset, "webchat_asset", "/webchat/*", {http::verb::get}, small},
-        {RouteId::healthz, "healthz", "/healthz", {http::verb::get}, small},
-        {RouteId::readyz, "readyz", "/readyz", {http::verb::get}, small},
-        {RouteId::metrics, "metrics", "/metrics", {http::verb::get}, small},
-        {RouteId::whatsapp_webhook,
-         "whatsapp_webhook",
-         "/webhooks/whatsapp",
-         {http::verb::get, http::verb::post},
-         webhook},
-        {RouteId::telegram_webhook,
-         "telegram_webhook",
-         "/webhooks/telegram",
-         {http::verb::post},
-         webhook},
-        {RouteId::kannel_webhook, "kannel_webhook", "/webhooks/kannel", {http::verb::get}, small},
-        {RouteId::kannel_delivery_report,
-         "kannel_delivery_report",
-         "/webhooks/kannel/dlr",
-         {http::verb::get},
-         small},
-    });
-  }();
+  static const Router table = make_router();
   return table;
 }
 

@@ -32,6 +32,14 @@ constexpr const char* kPhoneNumberId = "106540352242922";
 constexpr const char* kWhatsappToken = "wa-token-xyz";
 constexpr const char* kTelegramToken = "123456:tg-token";
 
+// Now in milliseconds, as the server writes times: seeded rows must look recent, or the
+// retention job inside the server deletes them as soon as they are sent.
+std::string now_text() {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count());
+}
+
 // Read-write access to the server's database file, for seeding and for the status
 // callback stand-in.
 class Database {
@@ -66,7 +74,7 @@ class Database {
     exec("INSERT INTO contact_addresses (subject_id, address) VALUES (" + std::to_string(subject) +
          ", '" + address + "')");
     exec("INSERT INTO conversations (subject_id, channel, created_at, updated_at) VALUES (" +
-         std::to_string(subject) + ", '" + channel + "', 0, 0)");
+         std::to_string(subject) + ", '" + channel + "', " + now_text() + ", " + now_text() + ")");
     return last_id();
   }
   std::int64_t add_item(std::int64_t conversation, const std::string& channel,
@@ -76,7 +84,8 @@ class Database {
         "INSERT INTO outbox (conversation_id, channel, payload, status, attempts, "
         "next_attempt_at, created_at, updated_at) VALUES (" +
         std::to_string(conversation) + ", '" + channel + "', '" + boost::json::serialize(payload) +
-        "', '" + status + "', " + std::to_string(attempts) + ", 0, 0, 0)");
+        "', '" + status + "', " + std::to_string(attempts) + ", 0, " + now_text() + ", " +
+        now_text() + ")");
     return last_id();
   }
   std::string text(const std::string& sql) {
