@@ -232,8 +232,8 @@ describe('the console\'s cases', { skip: !BIN && 'BUURTLIJN_BIN is not set', tim
       await page.keyboard.press('Enter');
       await page.getByRole('status').filter({ hasText: 'verplaatst' }).waitFor();
       assert.equal(await page.locator('#case-state').getAttribute('data-state'), 'triaged');
-      assert.equal(await page.getByRole('button', { name: 'Naar: Gesloten' }).count(), 0,
-        'a housing case cannot be closed right after triage');
+      assert.equal(await page.getByRole('button', { name: 'Naar: Proces-verbaal opgemaakt' }).count(), 0,
+        'no official report is offered before an inspection found a violation');
 
       // Plan the inspection: a pair of inspectors is required.
       const form = page.locator('form.step', { has: page.getByRole('heading', { name: 'Controle gepland' }) });
