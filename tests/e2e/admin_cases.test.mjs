@@ -302,6 +302,10 @@ describe('the console\'s cases', { skip: !BIN && 'BUURTLIJN_BIN is not set', tim
       assert.match(await csv.text(), /metric,area,category,period,value/);
       await page.goto(`${base}/admin/dashboard`);
       await shot('cases-dashboard.png');
+      await page.goto(`${base}/admin/audit`);
+      const moves = page.locator('tr', { hasText: 'case.move' });
+      assert.equal(await moves.count(), 2, 'both moves are in the audit log');
+      assert.match(await moves.first().innerText(), new RegExp(`case:${housingCase}`));
       await logout();
     });
   });
