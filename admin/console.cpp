@@ -26,9 +26,9 @@ constexpr NavEntry kNavigation[] = {
     {"content", "nav.content", Permission::content, true},
     {"coverage", "nav.coverage", Permission::content, true},
     {"import", "nav.translations", Permission::content, true},
-    {"cases", "nav.cases", Permission::cases, false},
+    {"cases", "nav.cases", Permission::cases, true},
     {"broadcasts", "nav.broadcasts", Permission::broadcasts, false},
-    {"dashboard", "nav.dashboard", Permission::dashboard, false},
+    {"dashboard", "nav.dashboard", Permission::dashboard, true},
     {"audit", "nav.audit", Permission::audit, true},
 };
 
@@ -308,16 +308,26 @@ ConsoleResponse Console::dispatch(Visit& visit) {
       {"inbox", false, Permission::inbox, &Console::inbox},
       {"api/inbox", false, Permission::inbox, &Console::inbox_json},
       {"audit", false, Permission::audit, &Console::audit},
+      {"cases", false, Permission::cases, &Console::cases_queue},
+      {"case-move", true, Permission::cases, &Console::case_move},
+      {"dashboard", false, Permission::dashboard, &Console::dashboard},
+      {"dashboard.csv", false, Permission::dashboard, &Console::dashboard_csv},
   };
   if (path.empty()) {
     if (visit.allowed(Permission::inbox)) return redirect("/admin/inbox");
     if (visit.allowed(Permission::content)) return redirect("/admin/content");
+    if (visit.allowed(Permission::cases)) return redirect("/admin/cases");
     return page(visit, visit.t("home.title"), notice_box(visit.t("home.nothing_yet"), false), "");
   }
   if (path == "logout" && post) return logout(visit);  // every role may log out
   if (path == "node") {
     if (!visit.allowed(Permission::content)) return refuse(visit, 403, "error.role");
     return node_page(visit, visit.param("saved").empty() ? "" : visit.t("editor.saved"), {});
+  }
+  if (path == "case") {
+    if (post) return refuse(visit, 405, "error.method");
+    if (!visit.allowed(Permission::cases)) return refuse(visit, 403, "error.role");
+    return case_page(visit, visit.param("moved").empty() ? "" : visit.t("case.moved"), false);
   }
   if (path == "import") {
     if (!visit.allowed(Permission::content)) return refuse(visit, 403, "error.role");

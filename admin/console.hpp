@@ -23,8 +23,10 @@
 #include "admin/content_edit.hpp"
 #include "admin/security.hpp"
 #include "admin/ui_text.hpp"
+#include "cases/case_service.hpp"
 #include "dialogs/engine.hpp"
 #include "store/admin_store.hpp"
+#include "store/case_store.hpp"
 
 namespace buurtlijn::admin {
 
@@ -40,6 +42,14 @@ class ConsoleHost {
   // A committed reply: pushed to the web chat's open sockets, or the outbox woken.
   virtual void deliver(std::string_view channel, std::int64_t conversation_id,
                        std::int64_t outbox_id, const std::string& payload) = 0;
+  // The cases of the running server; null when it has none (the Cases page says so).
+  virtual store::CaseStore* case_store() { return nullptr; }
+  // Plans and commits a move as `buurtlijn cases move` does (cases::plan_move, the
+  // reporter updates queued, the outbox woken). The reason when refused.
+  virtual tl::expected<store::CaseMoved, std::string> move_case(const cases::MoveInput& input) {
+    (void)input;
+    return tl::unexpected(std::string("no case handling in this server"));
+  }
 };
 
 struct ConsoleRequest {
@@ -101,6 +111,12 @@ class Console {
   ConsoleResponse take_or_release(Visit& visit, bool take);
   ConsoleResponse reply(Visit& visit);
   ConsoleResponse audit(Visit& visit);
+  ConsoleResponse cases_queue(Visit& visit);  // console_cases.cpp
+  ConsoleResponse case_page(Visit& visit, std::string_view notice,
+                            bool error);        // console_cases.cpp
+  ConsoleResponse case_move(Visit& visit);      // console_cases.cpp
+  ConsoleResponse dashboard(Visit& visit);      // console_dashboard.cpp
+  ConsoleResponse dashboard_csv(Visit& visit);  // console_dashboard.cpp
 
   // Validates, stores and publishes one text edit; returns problems for the person.
   std::vector<std::string> store_edit(Visit& visit, store::TextEdit edit);

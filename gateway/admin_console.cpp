@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -63,6 +64,23 @@ class ServerConsoleHost final : public admin::ConsoleHost {
       return;
     }
     if (app_.wake_outbox) app_.wake_outbox();
+  }
+  store::CaseStore* case_store() override { return app_.cases ? &app_.store->cases() : nullptr; }
+  tl::expected<store::CaseMoved, std::string> move_case(const cases::MoveInput& input) override {
+    if (!app_.cases) return tl::unexpected(std::string("no case handling in this server"));
+    auto planned =
+        cases::plan_move(input, app_.store->cases(), app_.cases->texts, app_.cases->render);
+    if (!planned) return tl::unexpected(planned.error().reason);
+    std::promise<store::Result<store::CaseMoved>> promise;
+    auto future = promise.get_future();
+    app_.store->cases().move_case(std::move(*planned),
+                                  [&promise](store::Result<store::CaseMoved> result) {
+                                    promise.set_value(std::move(result));
+                                  });
+    auto moved = future.get();
+    if (!moved) return tl::unexpected(moved.error().message);
+    if (!moved->outbox_ids.empty() && app_.wake_outbox) app_.wake_outbox();
+    return std::move(*moved);
   }
 
  private:
