@@ -26,8 +26,9 @@ constexpr const char* kUsage =
     "export  print everything stored about the subject as one JSON document\n"
     "erase   erase the subject's messages, outbox items, contact address, subscriber\n"
     "        record, dialog state and handover; their reports stay, anonymised\n"
-    "find    the pseudonym of a phone number or chat id (server key: <data-dir>/keys/\n"
-    "        pseudonym.key or BUURTLIJN_PSEUDONYM_KEY)\n"
+    "find    the pseudonym of a phone number or chat id, written as the provider sends\n"
+    "        it (WhatsApp: digits without +); server key: <data-dir>/keys/pseudonym.key\n"
+    "        or BUURTLIJN_PSEUDONYM_KEY\n"
     "export and erase are written to the audit log (actor \"cli\").\n";
 
 std::int64_t now_ms() {
