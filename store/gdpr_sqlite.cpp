@@ -158,9 +158,10 @@ Result<GdprErasure> erase_in(SqliteConnection& db, const std::string& pseudonym,
     };
     for (const auto& [count, sql] : steps) {
       auto changed = change(db, sql, *subject);
-      if (!changed)
+      if (!changed) {
         return tl::unexpected(
             Error{changed.error().code, "gdpr erase: " + changed.error().message});
+      }
       if (count != nullptr) *count = *changed;
     }
   }
