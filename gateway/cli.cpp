@@ -8,6 +8,7 @@
 #include "gateway/api_keys.hpp"
 #include "gateway/case_commands.hpp"
 #include "gateway/content_commands.hpp"
+#include "gateway/gdpr_commands.hpp"
 #include "gateway/server.hpp"
 
 namespace buurtlijn::gateway {
@@ -33,6 +34,8 @@ constexpr const char* kUsage =
     "  areas import\n"
     "            check and install wijk/buurt polygons (GeoJSON) and a postcode table\n"
     "  cases     report, move, due, show, stats, status: nuisance reports and cases\n"
+    "  gdpr export|erase --subject P | find --channel C --address A\n"
+    "            a person's data: export as JSON, erase (audited), find a pseudonym\n"
     "\n"
     "Run 'buurtlijn <command> --help' for the options of a command.\n"
     "Secrets come from the environment (BUURTLIJN_*), never from the config file.\n";
@@ -113,6 +116,7 @@ int run_cli(const std::vector<std::string>& args) {
   if (args[0] == "admin") return admin_command(rest, std::cin, std::cout, std::cerr);
   if (args[0] == "areas") return areas_command(rest, std::cout);
   if (args[0] == "cases") return cases_command(rest, std::cout);
+  if (args[0] == "gdpr") return gdpr_command(rest, std::cout);
   std::cerr << "buurtlijn: unknown command '" << args[0] << "'\n\n" << kUsage;
   return 2;
 }
