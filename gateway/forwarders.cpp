@@ -137,7 +137,9 @@ tl::expected<MailCall, std::string> render_email_item(const ForwardingConfig& fo
   }
   connectors::email::Labels labels;
   labels.subject = words->get(lang, "email.subject",
-                              {{"case", case_id}, {"number", number}, {"category", category}});
+                              {{"case", std::to_string(case_id)},
+                               {"number", std::to_string(number)},
+                               {"category", category}});
   labels.category = words->get(lang, "email.category");
   labels.area = words->get(lang, "email.area");
   labels.report_number = words->get(lang, "email.report_number");

@@ -117,6 +117,10 @@ TEST_CASE("forwarders: queued with a new case, not with a report joining it; no 
   CHECK(mail->message.find("https://buurtlijn.example/admin/cases/" +
                            std::to_string(first.case_id) + "\r\n") != std::string::npos);
   CHECK(mail->message.find("Soort melding: Afval naast container\r\n") != std::string::npos);
+  // Numbers as they are (no digit grouping: "4821", not "4.821").
+  CHECK(mail->message.find("Subject: Buurtlijn: nieuwe zaak " + std::to_string(first.case_id) +
+                           " (Afval naast container), melding " +
+                           std::to_string(first.public_number) + "\r\n") != std::string::npos);
   CHECK(mail->message.find("31612345678") == std::string::npos);
 
   auto posts = f.claim("open311");
