@@ -13,6 +13,7 @@
 
 #include "cases/dashboard.hpp"
 #include "gateway/case_runtime.hpp"
+#include "gateway/forwarders.hpp"
 #include "gateway/pseudonym.hpp"
 #include "store/case_store.hpp"
 
@@ -223,6 +224,7 @@ int cases_report(const std::vector<std::string>& args, std::ostream& out) {
   auto planned =
       cases::plan_report(input, (*runtime)->areas, (*runtime)->settings, db.cases(), random);
   if (!planned) return refused("cases report", planned.error().reason);
+  attach_forwards(config->forwarding, planned->write);  // queued with the case, same write
   auto created = wait<store::ReportCreated>(
       [&](auto done) { db.cases().create_report(planned->write, std::move(done)); });
   if (!created) return refused("cases report", created.error().message);

@@ -368,6 +368,11 @@ tl::expected<Config, ConfigError> parse_config(std::string_view yaml_text) {
     const std::string name = entry.first.as<std::string>();
     if ((name == "cases" || name == "open311") && !entry.second.IsNull()) {
       if (!entry.second.IsMap()) return refuse(name, "must be a mapping of settings");
+      if (name == "cases") {
+        if (auto taken = take_forwarding_settings(entry.second, config.forwarding); !taken) {
+          return tl::unexpected(taken.error());
+        }
+      }
       auto parsed = parse_cases_section(name, entry.second, config.cases, config.open311);
       if (!parsed) return tl::unexpected(parsed.error());
       continue;
@@ -443,7 +448,7 @@ tl::expected<void, ConfigError> load_secrets(Config& config, const EnvLookup& en
     if (value.empty()) return refuse(file_var, "names an empty file");
     config.secrets.*spec.field = value;
   }
-  return {};
+  return load_forwarder_secrets(config.forwarding, env);
 }
 
 }  // namespace buurtlijn::gateway

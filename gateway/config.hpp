@@ -17,6 +17,7 @@
 
 #include "cases/routing.hpp"
 #include "gateway/cases_config.hpp"
+#include "gateway/forwarders_config.hpp"
 
 namespace buurtlijn::gateway {
 
@@ -155,6 +156,7 @@ struct Config {
   NotificationsConfig notifications;
   cases::CasesSettings cases;  // sections "cases" and "open311": gateway/cases_config.hpp
   Open311Config open311;
+  ForwardingConfig forwarding;  // cases.forwarders, cases.public_base_url
   Secrets secrets;
 };
 

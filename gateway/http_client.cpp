@@ -34,6 +34,18 @@ struct HttpClient::Transfer {
   HttpResult result;
   bool truncated = false;
   Done done;
+  std::unique_ptr<curl_slist, SlistDeleter> recipients;  // SMTP only
+  std::string upload;                                    // SMTP only: the message
+  std::size_t uploaded = 0;
+
+  static std::size_t on_upload(char* buffer, std::size_t size, std::size_t count, void* user) {
+    auto* self = static_cast<Transfer*>(user);
+    const std::size_t bytes =
+        std::min(size * count, self->upload.size() - std::min(self->uploaded, self->upload.size()));
+    self->upload.copy(buffer, bytes, self->uploaded);
+    self->uploaded += bytes;
+    return bytes;
+  }
 
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto* self = static_cast<Transfer*>(user);
@@ -123,6 +135,61 @@ void HttpClient::start(const connectors::HttpCall& call, Done done) {
   }
   if (const CURLMcode added = curl_multi_add_handle(multi_.get(), easy); added != CURLM_OK) {
     transfer->result.error = curl_multi_strerror(added);
+    auto finish = std::move(transfer->done);
+    finish(std::move(transfer->result));
+    return;
+  }
+  transfers_.emplace(easy, std::move(transfer));
+}
+
+void HttpClient::start_mail(const MailCall& call, Done done) {
+  auto transfer = std::make_unique<Transfer>();
+  transfer->done = std::move(done);
+  transfer->easy.reset(curl_easy_init());
+  CURL* easy = transfer->easy.get();
+  if (easy == nullptr) {
+    transfer->result.error = "curl_easy_init failed";
+    transfer->result.maybe_received = false;
+    auto finish = std::move(transfer->done);
+    finish(std::move(transfer->result));
+    return;
+  }
+  curl_slist* recipients = nullptr;
+  for (const std::string& recipient : call.recipients) {
+    if (curl_slist* appended = curl_slist_append(recipients, recipient.c_str())) {
+      recipients = appended;
+    }
+  }
+  transfer->recipients.reset(recipients);
+  transfer->upload = call.message;
+  curl_easy_setopt(easy, CURLOPT_URL, call.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl_easy_setopt(easy, CURLOPT_MAIL_FROM, call.mail_from.c_str());
+  curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, recipients);
+  if (!call.username.empty()) {
+    curl_easy_setopt(easy, CURLOPT_USERNAME, call.username.c_str());
+    curl_easy_setopt(easy, CURLOPT_PASSWORD, call.password.c_str());
+    // Never send the password in clear text over smtp:// to a remote host.
+    curl_easy_setopt(easy, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+  }
+  curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE,
+                   static_cast<curl_off_t>(transfer->upload.size()));
+  curl_easy_setopt(easy, CURLOPT_READFUNCTION, &Transfer::on_upload);
+  curl_easy_setopt(easy, CURLOPT_READDATA, transfer.get());
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min<std::int64_t>(timeout_.count(), 10'000)));
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+  add(std::move(transfer));
+}
+
+void HttpClient::add(std::unique_ptr<Transfer> transfer) {
+  CURL* easy = transfer->easy.get();
+  if (const CURLMcode added = curl_multi_add_handle(multi_.get(), easy); added != CURLM_OK) {
+    transfer->result.error = curl_multi_strerror(added);
+    transfer->result.maybe_received = false;
     auto finish = std::move(transfer->done);
     finish(std::move(transfer->result));
     return;

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "connectors/channel.hpp"
 
@@ -33,6 +34,17 @@ struct HttpResult {
   bool maybe_received = true;
 };
 
+// An e-mail handed to an SMTP server (smtp:// or smtps://): libcurl does the dialogue
+// and the dot-stuffing. status 250 on success (the server's last reply code).
+struct MailCall {
+  std::string url;
+  std::string mail_from;                // bare address
+  std::vector<std::string> recipients;  // bare addresses
+  std::string username;                 // empty: no authentication
+  std::string password;
+  std::string message;  // RFC 5322, CRLF line endings
+};
+
 class HttpClient {
  public:
   static constexpr std::size_t kMaxResponseBytes = 1024 * 1024;
@@ -45,6 +57,8 @@ class HttpClient {
 
   // Starts `call`; `done` runs later on the owning thread, inside run_once().
   void start(const connectors::HttpCall& call, Done done);
+  // Starts an SMTP transfer on the same multi handle; `done` as for start().
+  void start_mail(const MailCall& call, Done done);
   // Waits up to `wait` for network activity or wakeup(), moves the transfers on and
   // completes the finished ones.
   void run_once(std::chrono::milliseconds wait);
@@ -60,6 +74,7 @@ class HttpClient {
   };
 
   void complete_finished();
+  void add(std::unique_ptr<Transfer> transfer);
 
   std::chrono::milliseconds timeout_;
   std::unique_ptr<CURLM, MultiDeleter> multi_;

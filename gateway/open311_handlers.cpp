@@ -14,6 +14,7 @@
 #include "cases/case_service.hpp"
 #include "connectors/open311/open311.hpp"
 #include "gateway/app.hpp"
+#include "gateway/forwarders.hpp"
 #include "gateway/log.hpp"
 #include "gateway/pseudonym.hpp"
 #include "gateway/store_await.hpp"
@@ -233,6 +234,7 @@ boost::asio::awaitable<Response> post_request(App& app, const Request& request) 
     co_return open311_error({400, planned.error().reason}, version);
   }
   store::NewReport write = std::move(planned->write);
+  attach_forwards(app.config.forwarding, write);  // queued with the case, same write
   const auto submit = [&app, &write](auto done) {
     app.store->cases().create_report(std::move(write), std::move(done));
   };

@@ -11,9 +11,11 @@
 #include <utility>
 
 #include "connectors/kannel/kannel.hpp"
+#include "connectors/open311/open311_client.hpp"
 #include "connectors/outbound_payload.hpp"
 #include "connectors/telegram/telegram.hpp"
 #include "connectors/whatsapp/whatsapp.hpp"
+#include "gateway/forwarders.hpp"
 #include "gateway/http_client.hpp"
 #include "gateway/log.hpp"
 #include "gateway/token_bucket.hpp"
@@ -87,6 +89,8 @@ class OutboxWorker::Loop {
   void submit_recovery();
   void dispatch(std::chrono::steady_clock::time_point now);
   void send(Channel& channel, store::ClaimedOutboxItem item);
+  // The forwarders' channels ("email", "open311"): rendered from the item itself.
+  void send_forward(Channel& channel, store::ClaimedOutboxItem item);
   void on_answer(Channel& channel, const store::ClaimedOutboxItem& item, HttpResult answer);
   void finish(const Channel& channel, store::OutboxOutcome outcome, std::string_view result);
   void flush_outcomes();
@@ -167,6 +171,33 @@ void OutboxWorker::Loop::build_channels() {
           return connectors::kannel::render(message, settings);
         },
         &connectors::kannel::classify_response);
+  }
+  // Forwarders of new cases (gateway/forwarders.hpp): a few calls a second at most.
+  const ChannelLimits forward_limits{5.0, 5, 0.0};
+  const auto unused_render = [](const connectors::OutboundMessage&) {
+    return connectors::HttpCall{};
+  };
+  bool any_email = false;
+  bool any_open311 = false;
+  for (const Forwarder& forwarder : config_.forwarding.forwarders) {
+    any_email = any_email || forwarder.email.has_value();
+    any_open311 = any_open311 || forwarder.open311.has_value();
+  }
+  if (any_email) {
+    // libcurl answers CURLE_OK only when the server accepted the message (250).
+    add(std::string(kEmailChannel), forward_limits, unused_render,
+        [](const connectors::ProviderResponse& response) {
+          connectors::SendOutcome outcome;
+          if (response.status < 200 || response.status >= 300) {
+            outcome.kind = connectors::SendOutcome::Kind::retry;
+            outcome.reason = "smtp: " + std::to_string(response.status);
+          }
+          return outcome;
+        });
+  }
+  if (any_open311) {
+    add(std::string(kOpen311Channel), forward_limits, unused_render,
+        &connectors::open311::classify_post_response);
   }
 }
 
@@ -249,7 +280,33 @@ void OutboxWorker::Loop::dispatch(std::chrono::steady_clock::time_point now) {
   }
 }
 
+void OutboxWorker::Loop::send_forward(Channel& channel, store::ClaimedOutboxItem item) {
+  Channel* target = &channel;
+  auto done = [this, target, item](HttpResult answer) {
+    on_answer(*target, item, std::move(answer));
+  };
+  if (channel.name == kEmailChannel) {
+    auto call = render_email_item(config_.forwarding, item, wall_millis());
+    if (!call) {
+      finish(channel, {item.id, store::OutboxOutcome::Kind::failed, {}, 0, call.error()}, "failed");
+      return;
+    }
+    http_.start_mail(*call, std::move(done));
+    return;
+  }
+  auto call = render_open311_item(config_.forwarding, item);
+  if (!call) {
+    finish(channel, {item.id, store::OutboxOutcome::Kind::failed, {}, 0, call.error()}, "failed");
+    return;
+  }
+  http_.start(*call, std::move(done));
+}
+
 void OutboxWorker::Loop::send(Channel& channel, store::ClaimedOutboxItem item) {
+  if (channel.name == kEmailChannel || channel.name == kOpen311Channel) {
+    send_forward(channel, std::move(item));
+    return;
+  }
   auto message = connectors::decode_outbound_payload(item.payload_json);
   if (!message) {
     finish(channel, {item.id, store::OutboxOutcome::Kind::failed, {}, 0, message.error()},
@@ -494,6 +551,15 @@ std::vector<std::string> OutboxWorker::configured_channels(const Config& config)
   if (config.secrets.whatsapp_enabled()) names.emplace_back("whatsapp");
   if (config.secrets.telegram_enabled()) names.emplace_back("telegram");
   if (config.secrets.kannel_enabled()) names.emplace_back("kannel");
+  for (const Forwarder& forwarder : config.forwarding.forwarders) {
+    if (forwarder.email && std::find(names.begin(), names.end(), kEmailChannel) == names.end()) {
+      names.emplace_back(kEmailChannel);
+    }
+    if (forwarder.open311 &&
+        std::find(names.begin(), names.end(), kOpen311Channel) == names.end()) {
+      names.emplace_back(kOpen311Channel);
+    }
+  }
   return names;
 }
 

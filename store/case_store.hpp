@@ -25,6 +25,16 @@ struct AreaColumns {
   std::string buurt_name;
 };
 
+// A forward of a new case to its team's other system (gateway/forwarders.hpp), queued
+// in the outbox in the same transaction as the case. The write sets "case_id" and
+// "report_number" in the payload; the reporter's contact address reaches the item only
+// when `with_reporter_contact` (the team's configuration says so).
+struct QueuedForward {
+  std::string channel;  // "email" or "open311"
+  std::string payload_json;
+  bool with_reporter_contact = false;
+};
+
 // A new report and, when it does not join an open case, the case it opens.
 struct NewReport {
   std::string category;
@@ -54,6 +64,8 @@ struct NewReport {
   // Public numbers to try, in order (the caller draws them at random); the first one not
   // taken is used. Fails with invalid when all are taken.
   std::vector<std::int64_t> number_candidates;
+  // Queued only when the report opens a new case.
+  std::vector<QueuedForward> forwards;
 };
 
 struct ReportCreated {

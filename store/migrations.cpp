@@ -332,13 +332,38 @@ CREATE TABLE case_deadlines (
 CREATE INDEX case_deadlines_open ON case_deadlines (met_at, due_on);
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+// Forwards of new cases to a team's other system (e-mail, Open311 client): one row per
+// queued outbox item, so the remote id (Open311 service_request_id) stays with the case
+// after the outbox row is purged. The trigger copies the id when the item is sent.
+// Holds no personal data.
+constexpr std::string_view kMigrationCaseForwards = R"sql(
+CREATE TABLE case_forwards (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL REFERENCES cases (id),
+  team        TEXT    NOT NULL,
+  channel     TEXT    NOT NULL,
+  outbox_id   INTEGER NOT NULL UNIQUE,
+  remote_id   TEXT,
+  created_at  INTEGER NOT NULL,
+  sent_at     INTEGER
+) STRICT;
+CREATE INDEX case_forwards_by_case ON case_forwards (case_id);
+CREATE TRIGGER case_forwards_sent AFTER UPDATE OF status ON outbox
+  WHEN NEW.status = 'sent' AND NEW.channel IN ('email', 'open311')
+BEGIN
+  UPDATE case_forwards SET remote_id = NEW.provider_message_id, sent_at = NEW.updated_at
+   WHERE outbox_id = NEW.id;
+END;
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations{{
     {1, kMigration1Core},
     {2, kMigration2Heartbeat},
     {3, kMigration3Outbox},
     {4, kMigration4Notifications},
     {5, kMigration5AdminConsole},
     {6, kMigration6Cases},
+    {7, kMigrationCaseForwards},
 }};
 
 constexpr std::string_view kCreateLedger = R"sql(
