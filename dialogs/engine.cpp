@@ -14,6 +14,7 @@
 #include "dialogs/classify.hpp"
 #include "dialogs/icu_message.hpp"
 #include "dialogs/match_text.hpp"
+#include "dialogs/report_form.hpp"
 
 namespace buurtlijn::dialogs {
 namespace {
@@ -108,7 +109,13 @@ class TurnBuilder {
   }
 
   void show(const Node& node, std::string hand_over_reason = "requested") {
-    reply(node_text_key(node.id), button_targets(node));
+    turn_.state.report = ReportForm{};
+    if (node.kind == NodeKind::form && node.id == kReportNodeId) {
+      reply(node_text_key(node.id), {});  // the form's first question carries the options
+      start_report_form(turn_, content_);
+    } else {
+      reply(node_text_key(node.id), button_targets(node));
+    }
     turn_.state.node = node.id;
     turn_.state.misses = 0;
     if (node.kind == NodeKind::handover) hand_over(std::move(hand_over_reason));
@@ -161,7 +168,10 @@ class TurnBuilder {
   }
 
   void hand_over(std::string reason) {
-    turn_.actions.push_back(Action{Action::Kind::hand_over, std::move(reason)});
+    Action action;
+    action.kind = Action::Kind::hand_over;
+    action.reason = std::move(reason);
+    turn_.actions.push_back(std::move(action));
   }
 
   const Content& content_;
@@ -203,7 +213,12 @@ void respond_to_text(TurnBuilder& turn, const InboundEvent& event, const Content
 
 Turn respond(const ConversationState& state, const InboundEvent& event, const Content& content,
              std::chrono::system_clock::time_point /*now*/) {
-  TurnBuilder turn(state, content);
+  if (!state.report.step.empty()) {
+    if (std::optional<Turn> form = continue_report_form(state, event, content)) return *form;
+  }
+  ConversationState without_form = state;
+  without_form.report = ReportForm{};
+  TurnBuilder turn(without_form, content);
   const bool new_conversation = content.node(state.node) == nullptr;
   if (new_conversation) turn.state().node.clear();
   if (TurnBuilder::is_free_text(event, content)) {

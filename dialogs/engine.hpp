@@ -20,12 +20,28 @@
 
 namespace buurtlijn::dialogs {
 
+// The nuisance-report form in progress (report_form.hpp). `step` empty: no form.
+struct ReportForm {
+  std::string step;      // category, fraction, housing, location, photo, description, updates
+  std::string category;  // the cases/ category code (waste_beside_container, noise, ...)
+  std::string fraction;  // residual, paper, glass, plastic, gft (waste_container only)
+  std::string details;   // the housing questions' answers, as typed
+  bool has_location = false;
+  double latitude = 0;
+  double longitude = 0;
+  std::string address;  // typed address, or postcode + house number
+  std::string photo_ref;
+  std::string description;
+  bool operator==(const ReportForm&) const = default;
+};
+
 // What the engine remembers between turns. Stored by the gateway as an opaque string.
 struct ConversationState {
   std::string language;         // ISO 639-1 code in use; empty until resolved
   std::string second_language;  // the user's other language, for fallback; may be empty
   std::string node;             // current node id in the dialog tree; empty = start
   int misses = 0;               // misunderstood messages in a row
+  ReportForm report;            // the report form, while one is being filled in
 
   std::string serialize() const;  // compact JSON
   // Unknown or broken input yields a fresh state (the conversation starts over), never
@@ -48,6 +64,11 @@ struct InboundEvent {
   // The sender's phone number ("+40712345678") or just its country calling code ("+40"):
   // the last hint for the language of a new conversation. Empty for web chat.
   std::string phone_prefix;
+  // A location message (WhatsApp/Telegram pin), with or without text.
+  bool has_location = false;
+  double latitude = 0;
+  double longitude = 0;
+  std::string media_ref;  // a photo's reference at the channel (WhatsApp media id, file_id)
 };
 
 struct Button {
@@ -66,9 +87,14 @@ struct Reply {
 };
 
 struct Action {
-  enum class Kind { hand_over };  // mark the conversation for the Buurtmaker's inbox
+  enum class Kind {
+    hand_over,      // mark the conversation for the Buurtmaker's inbox
+    create_report,  // the report form is complete: `report` holds the fields
+  };
   Kind kind = Kind::hand_over;
-  std::string reason;  // requested, two_misses, message_for_person, safety
+  std::string reason;          // hand_over: requested, two_misses, message_for_person, safety
+  ReportForm report;           // create_report: the collected fields (step is empty)
+  bool wants_updates = false;  // create_report: false = anonymous
   bool operator==(const Action&) const = default;
 };
 

@@ -4,6 +4,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "connectors/outbound_payload.hpp"
+#include "gateway/log.hpp"
+#include "gateway/report_turns.hpp"
 #include "gateway/store_await.hpp"
 #include "gateway/subscription_turns.hpp"
 
@@ -21,7 +23,9 @@ store::Millis to_millis(std::chrono::system_clock::time_point at) {
 boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     store::Store& store, const dialogs::Content& content, const InboundMessage& message,
     const ReplyRenderer& render, std::chrono::system_clock::time_point now,
-    const dialogs::NotificationCatalog* notifications) {
+    const dialogs::NotificationCatalog* notifications, const CaseRuntime* cases) {
+  // A report is created once per message, even when the commit is retried.
+  std::optional<ReportResult> report;
   for (int attempt = 0;; ++attempt) {
     auto existing = store.find_conversation(message.channel, message.subject_pseudonym);
     if (!existing) co_return tl::unexpected(existing.error());
@@ -38,14 +42,40 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     // STOP and START work whatever the state; otherwise, while a person holds the
     // conversation (console take-over), the bot stays silent: the message is kept for the
     // inbox and the state does not move.
+    std::optional<std::int64_t> status_number;
+    if (cases != nullptr && message.event.kind == dialogs::InboundEvent::Kind::text) {
+      status_number = status_query(message.event.text);
+    }
     dialogs::Turn turn;
     if (subscription) {
       turn.state = subscription->state;
       turn.replies = subscription->replies;
     } else if (*existing && (*existing)->paused_by_human) {
       turn.state = before;
+    } else if (status_number) {
+      // "status 4821" anywhere: the public status; the conversation stays where it was.
+      turn.state = before;
+      if (!content.has_language(turn.state.language)) turn.state.language = "nl";
+      turn.replies.push_back(
+          status_query_reply(content, turn.state, *status_number, store, *cases));
     } else {
       turn = dialogs::respond(before, message.event, content, now);
+    }
+    for (const dialogs::Action& action : turn.actions) {
+      if (action.kind != dialogs::Action::Kind::create_report) continue;
+      if (!report && cases != nullptr) {
+        ReportRequest request;
+        request.action = action;
+        request.language = turn.state.language;
+        request.channel = message.channel;
+        request.subject_pseudonym = message.subject_pseudonym;
+        request.contact_address = message.contact_address;
+        request.now = now;
+        report = co_await create_chat_report(store, *cases, request);
+      }
+      if (!report) log::warn("report.no_case_runtime");  // a server always has one
+      const ReportResult result = report.value_or(ReportResult{"report_failed", 0, 0});
+      turn.replies.push_back(report_reply(content, turn.state, result));
     }
 
     store::InboundTurn write;

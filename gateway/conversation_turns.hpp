@@ -1,7 +1,9 @@
 // One inbound message through the whole pipeline: read the conversation, let the dialog
 // engine answer, render the replies for the channel, and commit message, new state and
 // outbox rows in one group-committed transaction. Only after that commit does the
-// caller acknowledge anything. Runs on the caller's executor; holds no state.
+// caller acknowledge anything. With `cases`, a completed report form becomes a report
+// (report_turns.hpp) before the turn commits, and "status 4821" answers the status. Runs on the
+// caller's executor; holds no state.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -13,6 +15,7 @@
 
 #include "dialogs/engine.hpp"
 #include "dialogs/notification_catalog.hpp"
+#include "gateway/case_runtime.hpp"
 #include "store/store.hpp"
 
 namespace buurtlijn::gateway {
@@ -49,6 +52,7 @@ using ReplyRenderer = std::function<std::vector<std::string>(const dialogs::Repl
 boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     store::Store& store, const dialogs::Content& content, const InboundMessage& message,
     const ReplyRenderer& render, std::chrono::system_clock::time_point now,
-    const dialogs::NotificationCatalog* notifications = nullptr);
+    const dialogs::NotificationCatalog* notifications = nullptr,
+    const CaseRuntime* cases = nullptr);
 
 }  // namespace buurtlijn::gateway

@@ -235,8 +235,8 @@ asio::awaitable<void> WebchatSession::take_turn(std::string client_id, std::stri
 
   const auto content = app_.content.current();
   const ReplyRenderer render = reply_payload;  // named: see store_await.hpp on GCC 12
-  auto outcome =
-      co_await run_turn(*app_.store, *content, message, render, std::chrono::system_clock::now());
+  auto outcome = co_await run_turn(*app_.store, *content, message, render,
+                                   std::chrono::system_clock::now(), nullptr, app_.cases.get());
   if (!outcome) {
     log::warn("webchat.turn_failed", {{"reason", outcome.error().message},
                                       {"code", static_cast<int>(outcome.error().code)}});

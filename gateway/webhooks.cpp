@@ -163,14 +163,23 @@ boost::asio::awaitable<Response> handle_webhook(App& app, const Request& request
       turn_input.event.language_hint = message->language_hint;
       turn_input.event.phone_prefix = phone_prefix_of(message->address);
       if (message->media) turn_input.media_kind = message->media->kind;
+      if (message->location) {  // a pin: the report form's location
+        turn_input.event.has_location = true;
+        turn_input.event.latitude = message->location->latitude;
+        turn_input.event.longitude = message->location->longitude;
+      }
+      if (message->media && (message->media->kind == "image" || message->media->kind == "photo")) {
+        turn_input.event.media_ref = message->media->media_id;  // the report form's photo
+      }
       turn_input.interaction_id = message->interaction_id;
       const std::string_view name = channel.name;
       const ReplyRenderer render = [&app, name](const dialogs::Reply& reply) {
         return reply_payloads(reply, name, app);
       };
       const dialogs::NotificationCatalog* notifications = app.notifications.get();
-      auto outcome = co_await run_turn(*app.store, *content, turn_input, render,
-                                       std::chrono::system_clock::now(), notifications);
+      auto outcome =
+          co_await run_turn(*app.store, *content, turn_input, render,
+                            std::chrono::system_clock::now(), notifications, app.cases.get());
       if (!outcome) {
         log::warn("webhook.turn_failed",
                   {{"channel", channel.name}, {"reason", outcome.error().message}});
