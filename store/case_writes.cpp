@@ -307,10 +307,11 @@ Result<std::int64_t> write_purge_closed_reports(SqliteConnection& db, Millis clo
   auto purge = db.statement(R"sql(
     UPDATE reports
        SET description = '', photo_ref = '', subject_id = NULL, wants_updates = 0,
+           attributes = '{}',
            address = CASE WHEN category IN ('overcrowded_housing', 'exploitation') THEN ''
                           ELSE address END
      WHERE case_id IN (SELECT id FROM cases WHERE state = 'closed' AND closed_at < :before)
-       AND (description <> '' OR photo_ref <> '' OR subject_id IS NOT NULL OR
+       AND (description <> '' OR photo_ref <> '' OR subject_id IS NOT NULL OR attributes <> '{}' OR
             (category IN ('overcrowded_housing', 'exploitation') AND address <> '')))sql");
   if (!purge) return tl::unexpected(purge.error());
   (*purge)->bind(":before", closed_before);
