@@ -6,8 +6,8 @@
 #include <functional>
 #include <memory>
 
-#include "gateway/address_limiter.hpp"
 #include "dialogs/notification_catalog.hpp"
+#include "gateway/address_limiter.hpp"
 #include "gateway/case_runtime.hpp"
 #include "gateway/config.hpp"
 #include "gateway/connection_registry.hpp"

@@ -139,5 +139,4 @@ boost::asio::awaitable<Response> handle_request(App& app, const Request& request
   co_return json_error(http::status::not_found, "not_found", "no such resource", version);
 }
 
-
 }  // namespace buurtlijn::gateway

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "store/notification_sql.hpp"
 #include "store/admin_writes.hpp"
+#include "store/notification_sql.hpp"
 #include "store/sqlite_error.hpp"
 
 namespace buurtlijn::store {

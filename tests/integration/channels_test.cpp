@@ -3,8 +3,6 @@
 // status callbacks back; SMS through a real Kannel with its fake SMSC. Plus every
 // refusal a webhook must make.
 #include <doctest/doctest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <signal.h>
 
 #include <boost/json.hpp>
@@ -14,6 +12,7 @@
 #include "database_probe.hpp"
 #include "fake_provider.hpp"
 #include "kannel_process.hpp"
+#include "provider_payloads.hpp"
 #include "server_process.hpp"
 
 using namespace buurtlijn::testing;
@@ -21,74 +20,15 @@ namespace http = boost::beast::http;
 namespace json = boost::json;
 
 namespace {
-constexpr const char* kAppSecret = "wa-app-secret";
-constexpr const char* kVerifyToken = "wa-verify";
-constexpr const char* kTelegramSecret = "tg_secret-1";
+using provider::kAppSecret;
+using provider::kTelegramSecret;
+using provider::kVerifyToken;
+using provider::post_whatsapp;
+using provider::whatsapp_status;
+using provider::whatsapp_text;
 
 std::map<std::string, std::string> channel_environment(const FakeProvider& fake) {
-  return {{"BUURTLIJN_WHATSAPP_APP_SECRET", kAppSecret},
-          {"BUURTLIJN_WHATSAPP_VERIFY_TOKEN", kVerifyToken},
-          {"BUURTLIJN_WHATSAPP_TOKEN", "wa-token"},
-          {"BUURTLIJN_WHATSAPP_PHONE_NUMBER_ID", "106540352242922"},
-          {"BUURTLIJN_WHATSAPP_API_BASE", fake.base_url()},
-          {"BUURTLIJN_TELEGRAM_TOKEN", "123:tg-token"},
-          {"BUURTLIJN_TELEGRAM_SECRET", kTelegramSecret},
-          {"BUURTLIJN_TELEGRAM_API_BASE", fake.base_url()}};
-}
-
-std::string signature(const std::string& body, const std::string& secret = kAppSecret) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest, &length);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex = "sha256=";
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kDigits[digest[i] >> 4]);
-    hex.push_back(kDigits[digest[i] & 0xf]);
-  }
-  return hex;
-}
-
-// The documented envelope around one value (messages or statuses).
-std::string whatsapp_envelope(const json::object& value) {
-  json::object change{{"field", "messages"}, {"value", value}};
-  json::object entry{{"id", "102290129340398"}, {"changes", json::array{change}}};
-  json::object root{{"object", "whatsapp_business_account"}, {"entry", json::array{entry}}};
-  return json::serialize(root);
-}
-
-std::string whatsapp_text(const std::string& from, const std::string& id, const std::string& text) {
-  json::object message{{"from", from},
-                       {"id", id},
-                       {"timestamp", "1764281234"},
-                       {"type", "text"},
-                       {"text", json::object{{"body", text}}}};
-  json::object contact{{"profile", json::object{{"name", "Ioana"}}}, {"wa_id", from}};
-  json::object metadata{{"display_phone_number", "15550783881"},
-                        {"phone_number_id", "106540352242922"}};
-  return whatsapp_envelope(json::object{{"messaging_product", "whatsapp"},
-                                        {"metadata", metadata},
-                                        {"contacts", json::array{contact}},
-                                        {"messages", json::array{message}}});
-}
-
-std::string whatsapp_status(const std::string& provider_id, const std::string& status,
-                            const std::string& reference) {
-  json::object item{{"id", provider_id},
-                    {"status", status},
-                    {"timestamp", "1764281300"},
-                    {"recipient_id", "40712345678"}};
-  if (!reference.empty()) item["biz_opaque_callback_data"] = reference;
-  return whatsapp_envelope(
-      json::object{{"messaging_product", "whatsapp"}, {"statuses", json::array{item}}});
-}
-
-HttpResult post_whatsapp(std::uint16_t port, const std::string& body,
-                         const std::string& secret = kAppSecret) {
-  return http_request(
-      port, http::verb::post, "/webhooks/whatsapp", body,
-      {{"X-Hub-Signature-256", signature(body, secret)}, {"Content-Type", "application/json"}});
+  return provider::channel_environment(fake.base_url());
 }
 
 long long rows(const TempDir& dir, const std::string& sql) {
