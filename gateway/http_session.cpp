@@ -1,6 +1,7 @@
 // See http_session.hpp.
 #include "gateway/http_session.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -96,8 +97,13 @@ asio::awaitable<void> write_response(App& app, Connection& connection, Response 
   }
 }
 
+// After a refusal that leaves the request unread: how long and how much to drain.
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::size_t kLingerBytes = std::size_t{64} * 1024 * 1024;
+
 asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
   const ServerConfig& limits = app.config.server;
+  bool unread_input = false;  // a refusal was sent before the request was read
   beast::error_code peer_error;
   const auto peer = connection->stream.socket().remote_endpoint(peer_error);
   const std::string peer_address = peer_error ? std::string() : peer.address().to_string();
@@ -144,6 +150,7 @@ asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
       refusal.keep_alive(false);
       co_await write_response(app, *connection, std::move(refusal), route, id, started,
                               origin.https);
+      unread_input = true;
       break;
     }
     if (match.kind == RouteMatch::Kind::found && match.route->body_limit != 0) {
@@ -154,6 +161,7 @@ asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
         Response refusal = parse_failure(http::error::body_limit);
         refusal.keep_alive(false);
         co_await write_response(app, *connection, std::move(refusal), route, id, started);
+        unread_input = true;
         break;
       }
       parser.body_limit(match.route->body_limit);
@@ -167,6 +175,7 @@ asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
           Response refusal = parse_failure(body_error);
           refusal.keep_alive(false);
           co_await write_response(app, *connection, std::move(refusal), route, id, started);
+          unread_input = true;
         }
         break;
       }
@@ -215,6 +224,20 @@ asio::awaitable<void> serve(App& app, std::shared_ptr<Connection> connection) {
   }
   beast::error_code ignored;
   connection->stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  if (unread_input) {
+    // Closing with unread bytes makes the kernel send a reset, which can destroy the
+    // refusal just written before the client reads it (the client is still sending its
+    // body). So, as nginx's lingering close does, read and discard for a short while.
+    std::array<char, 16 * 1024> scratch{};
+    std::size_t drained = 0;
+    connection->stream.expires_after(kLingerTime);
+    while (drained < kLingerBytes) {
+      auto [read_error, bytes] = co_await connection->stream.async_read_some(
+          asio::buffer(scratch), as_tuple(use_awaitable));
+      if (read_error) break;
+      drained += bytes;
+    }
+  }
 }
 
 }  // namespace

@@ -42,7 +42,14 @@ HttpResult http_request(std::uint16_t port, http::verb method, const std::string
   for (const auto& [name, value] : headers) request.set(name, value);
   request.body() = body;
   request.prepare_payload();
-  http::write(stream, request);
+  // A server may answer (413, 429) and stop reading before the body is sent: the write
+  // then fails, but the answer is there to read, as a browser or a provider would.
+  beast::error_code write_error;
+  http::write(stream, request, write_error);
+  if (write_error && write_error != asio::error::broken_pipe &&
+      write_error != asio::error::connection_reset) {
+    throw beast::system_error(write_error);
+  }
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
