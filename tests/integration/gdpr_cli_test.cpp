@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli_runner.hpp"
 #include "clients.hpp"
 #include "database_probe.hpp"
 #include "fake_provider.hpp"
@@ -24,48 +25,8 @@ using namespace buurtlijn::testing;
 namespace json = boost::json;
 
 namespace {
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-// Runs the real `buurtlijn ARGS...` (no shell), stdout and stderr into files of `dir`.
-CliResult run_cli(const TempDir& dir, std::vector<std::string> args) {
-  static int counter = 0;
-  const auto out_path = dir.path() / ("gdpr-" + std::to_string(counter) + ".out");
-  const auto err_path = dir.path() / ("gdpr-" + std::to_string(counter++) + ".err");
-  std::vector<std::string> all{buurtlijn_binary()};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : all) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  pid_t pid = -1;
-  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(spawned == 0);
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  CliResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = slurp(out_path);
-  result.err = slurp(err_path);
-  return result;
-}
+using CliResult = CommandResult;
+const auto run_cli = run_buurtlijn;
 
 std::string source_dir() {
   const char* dir = std::getenv("BUURTLIJN_SOURCE_DIR");

@@ -13,6 +13,7 @@
 #include <regex>
 #include <sstream>
 
+#include "cli_runner.hpp"
 #include "clients.hpp"
 #include "database_probe.hpp"
 #include "fake_provider.hpp"
@@ -30,48 +31,6 @@ std::string source_dir() {
   const char* dir = std::getenv("BUURTLIJN_SOURCE_DIR");
   REQUIRE(dir != nullptr);
   return dir;
-}
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs the real `buurtlijn ARGS...` (no shell).
-CommandResult run_buurtlijn(const TempDir& dir, std::vector<std::string> args) {
-  static int counter = 0;
-  const auto out_path = dir.path() / ("report-cli-" + std::to_string(counter) + ".out");
-  const auto err_path = dir.path() / ("report-cli-" + std::to_string(counter++) + ".err");
-  std::vector<std::string> all{buurtlijn_binary()};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : all) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  pid_t pid = -1;
-  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(spawned == 0);
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  CommandResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = read_all(out_path);
-  result.err = read_all(err_path);
-  return result;
 }
 
 // A WhatsApp webhook with one message of the documented shape.
