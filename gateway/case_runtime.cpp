@@ -73,6 +73,7 @@ tl::expected<std::shared_ptr<const CaseRuntime>, std::string> load_case_runtime(
   auto runtime = std::make_shared<CaseRuntime>();
   runtime->settings = config.cases;
   runtime->render = make_renderer(config);
+  runtime->forwarding = config.forwarding;
   auto texts = cases::StatusTexts::embedded();
   if (!texts) return tl::unexpected("status texts: " + texts.error());
   runtime->texts = std::move(*texts);

@@ -14,6 +14,7 @@
 #include "cases/case_service.hpp"
 #include "cases/status_texts.hpp"
 #include "gateway/config.hpp"
+#include "gateway/forwarders_config.hpp"
 
 namespace buurtlijn::gateway {
 
@@ -23,6 +24,7 @@ struct CaseRuntime {
   cases::StatusTexts texts;
   std::string areas_file;  // the GeoJSON used, empty when none
   cases::PayloadRenderer render;
+  ForwardingConfig forwarding;  // the teams' forwarders, for reports made in the chat
 };
 
 // Reads the area files (boundary: does I/O). Fails naming the file and the problem.

@@ -70,6 +70,9 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
         request.channel = message.channel;
         request.subject_pseudonym = message.subject_pseudonym;
         request.contact_address = message.contact_address;
+        if (!message.channel_message_id.empty()) {
+          request.source_message = message.channel + ":" + message.channel_message_id;
+        }
         request.now = now;
         report = co_await create_chat_report(store, *cases, request);
       }

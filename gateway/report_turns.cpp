@@ -13,6 +13,7 @@
 #include "cases/case_service.hpp"
 #include "dialogs/content.hpp"
 #include "dialogs/icu_message.hpp"
+#include "gateway/forwarders.hpp"
 #include "gateway/log.hpp"
 #include "gateway/store_await.hpp"
 #include "store/case_store.hpp"
@@ -139,6 +140,8 @@ boost::asio::awaitable<ReportResult> create_chat_report(store::Store& store,
     log::warn("report.refused", {{"category", form.category}, {"reason", planned.error().reason}});
     co_return result;
   }
+  planned->write.source_message = request.source_message;
+  attach_forwards(cases.forwarding, planned->write);  // queued with the case, same write
   const auto submit = [&store, &planned](auto done) {
     store.cases().create_report(planned->write, std::move(done));
   };
@@ -152,7 +155,8 @@ boost::asio::awaitable<ReportResult> create_chat_report(store::Store& store,
   result.message = planned->area.known() ? "report_created" : "report_created_unknown_area";
   log::info("report.created", {{"category", form.category},
                                {"area_source", planned->area_source},
-                               {"joined_existing", created->joined_existing}});
+                               {"joined_existing", created->joined_existing},
+                               {"redelivered", created->already_existed}});
   co_return result;
 }
 

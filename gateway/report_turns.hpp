@@ -27,6 +27,9 @@ struct ReportRequest {
   std::string channel;
   std::string subject_pseudonym;
   std::string contact_address;
+  // "<channel>:<provider message id>" of the message that completed the form: a
+  // redelivery of that message finds the report made the first time instead of a second.
+  std::string source_message;
   std::chrono::system_clock::time_point now;
 };
 

@@ -54,6 +54,9 @@ struct NewReport {
   std::string source;                  // chat, open311, cli
   std::string attributes_json = "{}";  // answers to the category's follow-up questions
   Millis at = 0;
+  // "<channel>:<provider message id>" that completed the report, or empty. A second write
+  // with the same value is a redelivery: it returns the first report and writes nothing.
+  std::string source_message;
 
   std::int64_t join_case_id = 0;  // 0: open a new case with the fields below
   std::string path;               // housing, short
@@ -73,6 +76,7 @@ struct ReportCreated {
   std::int64_t public_number = 0;
   std::int64_t case_id = 0;
   bool joined_existing = false;
+  bool already_existed = false;  // a redelivery of source_message: nothing was written
 };
 
 struct CaseRow {

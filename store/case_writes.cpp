@@ -108,6 +108,21 @@ Result<std::int64_t> insert_case(SqliteConnection& db, const NewReport& report) 
 
 Result<ReportCreated> write_report(SqliteConnection& db, const NewReport& report) {
   ReportCreated created;
+  if (!report.source_message.empty()) {
+    auto earlier = db.statement(
+        "SELECT id, public_number, case_id FROM reports WHERE source_message = :source");
+    if (!earlier) return tl::unexpected(earlier.error());
+    (*earlier)->bind(":source", report.source_message);
+    auto row = (*earlier)->step();
+    if (!row) return tl::unexpected(row.error());
+    if (*row) {
+      created.report_id = (*earlier)->column_int64(0);
+      created.public_number = (*earlier)->column_int64(1);
+      created.case_id = (*earlier)->column_int64(2);
+      created.already_existed = true;
+      return created;
+    }
+  }
   if (report.join_case_id != 0) {
     auto touch = db.statement(
         "UPDATE cases SET last_report_at = :at, updated_at = :at"
@@ -135,10 +150,10 @@ Result<ReportCreated> write_report(SqliteConnection& db, const NewReport& report
     INSERT INTO reports (public_number, case_id, category, wijk_code, wijk_name, buurt_code,
                          buurt_name, latitude_e6, longitude_e6, address, postcode, description,
                          photo_ref, language, subject_id, channel, wants_updates, source,
-                         attributes, created_at)
+                         attributes, created_at, source_message)
     VALUES (:number, :case_id, :category, :wijk_code, :wijk_name, :buurt_code, :buurt_name,
             :lat, :lon, :address, :postcode, :description, :photo_ref, :language, :subject_id,
-            :channel, :wants_updates, :source, :attributes, :at))sql");
+            :channel, :wants_updates, :source, :attributes, :at, :source_message))sql");
   if (!insert) return tl::unexpected(insert.error());
   auto& s = **insert;
   s.bind(":number", *number)
@@ -157,7 +172,8 @@ Result<ReportCreated> write_report(SqliteConnection& db, const NewReport& report
       .bind(":wants_updates", std::int64_t{report.wants_updates && *subject != 0 ? 1 : 0})
       .bind(":source", report.source)
       .bind(":attributes", report.attributes_json)
-      .bind(":at", report.at);
+      .bind(":at", report.at)
+      .bind(":source_message", report.source_message);
   bind_micro(s, ":lat", report.latitude);
   bind_micro(s, ":lon", report.longitude);
   if (*subject != 0) {
@@ -307,12 +323,12 @@ Result<std::int64_t> write_purge_closed_reports(SqliteConnection& db, Millis clo
   auto purge = db.statement(R"sql(
     UPDATE reports
        SET description = '', photo_ref = '', subject_id = NULL, wants_updates = 0,
-           attributes = '{}',
+           attributes = '{}', source_message = '',
            address = CASE WHEN category IN ('overcrowded_housing', 'exploitation') THEN ''
                           ELSE address END
      WHERE case_id IN (SELECT id FROM cases WHERE state = 'closed' AND closed_at < :before)
        AND (description <> '' OR photo_ref <> '' OR subject_id IS NOT NULL OR attributes <> '{}' OR
-            (category IN ('overcrowded_housing', 'exploitation') AND address <> '')))sql");
+            source_message <> '' OR (category IN ('overcrowded_housing', 'exploitation') AND address <> '')))sql");
   if (!purge) return tl::unexpected(purge.error());
   (*purge)->bind(":before", closed_before);
   if (auto ok = (*purge)->run(); !ok) {

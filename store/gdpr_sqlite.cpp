@@ -140,7 +140,8 @@ Result<GdprErasure> erase_in(SqliteConnection& db, const std::string& pseudonym,
         // where it points at a home (as the retention of closed cases does).
         {&erased.reports_anonymised,
          "UPDATE reports SET description = '', photo_ref = '', subject_id = NULL, "
-         "wants_updates = 0, address = CASE WHEN category IN ('overcrowded_housing', "
+         "wants_updates = 0, source_message = '', address = CASE WHEN category IN "
+         "('overcrowded_housing', "
          "'exploitation') THEN '' ELSE address END WHERE subject_id = :subject"},
         {&erased.outbox_items,
          "DELETE FROM outbox WHERE subject_id = :subject OR conversation_id IN " + conv},

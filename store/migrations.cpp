@@ -356,7 +356,17 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations{{
+// The message that completed a chat report, so that a provider's redelivery of that
+// message (after a lost 200 or a crash between the report and the turn) finds the report
+// made the first time. A WhatsApp message id encodes the sender's number, so it is
+// cleared with the reporter's details (retention of closed reports, erasure).
+constexpr std::string_view kMigrationReportSourceMessage = R"sql(
+ALTER TABLE reports ADD COLUMN source_message TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX reports_by_source_message ON reports (source_message)
+  WHERE source_message <> '';
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations{{
     {1, kMigration1Core},
     {2, kMigration2Heartbeat},
     {3, kMigration3Outbox},
@@ -364,6 +374,7 @@ constexpr std::array<Migration, 7> kMigrations{{
     {5, kMigration5AdminConsole},
     {6, kMigration6Cases},
     {7, kMigrationCaseForwards},
+    {8, kMigrationReportSourceMessage},
 }};
 
 constexpr std::string_view kCreateLedger = R"sql(

@@ -4,6 +4,7 @@
 
 #include <sys/socket.h>
 
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
@@ -147,6 +148,16 @@ void FakeProvider::serve(std::shared_ptr<asio::ip::tcp::socket> socket) {
         return;
       }
       if (changed_.wait_for(lock, answer.delay, [this] { return stopping_; })) return;
+    }
+    if (answer.reset) {
+      socket->set_option(asio::socket_base::linger(true, 0), error);
+      socket->close(error);  // with linger 0: RST, not FIN
+      return;
+    }
+    if (!answer.raw.empty()) {
+      asio::write(*socket, asio::buffer(answer.raw), error);
+      socket->shutdown(asio::ip::tcp::socket::shutdown_both, error);
+      return;
     }
     http::response<http::string_body> response(static_cast<http::status>(answer.status),
                                                request.version());

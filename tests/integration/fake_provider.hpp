@@ -2,7 +2,8 @@
 // it refuses nothing, records every request (with the time it arrived and what the
 // outbox put in it), and answers as programmed per request: 200 with a provider id (the
 // default), any status and body (500, 429 with retry_after, throttling codes, permanent
-// errors), optionally after a delay, or never (hang until the fake stops).
+// errors), optionally after a delay, or never (hang until the fake stops), or with a
+// reset connection or bytes that are not HTTP at all.
 //
 // Thread safety: every public method may be called from the test thread while the
 // fake's threads (one acceptor, one per connection) serve requests.
@@ -41,7 +42,9 @@ struct FakeAnswer {
   std::string body;  // empty: the provider's success body with a fresh id
   std::map<std::string, std::string> headers;
   std::chrono::milliseconds delay{0};
-  bool hang = false;  // never answer (until the fake stops)
+  bool hang = false;   // never answer (until the fake stops)
+  bool reset = false;  // abort the connection (TCP reset) instead of answering
+  std::string raw{};   // bytes written instead of an HTTP answer, then the connection closes
 };
 
 class FakeProvider {

@@ -163,8 +163,34 @@ KannelProcess::KannelProcess(const std::filesystem::path& dir, const std::string
   ::close(from_fake[1]);
   fake_stdin_ = to_fake[1];
   reader_ = std::thread([this, fd = from_fake[0]] { read_fake_output(fd); });
-  children_.push_back(spawn({"/usr/sbin/smsbox", conf.string()}, dir_ / "smsbox.out"));
+  smsbox_index_ = children_.size();
+  children_.push_back(-1);
+  start_smsbox();
+}
+
+void KannelProcess::start_smsbox() {
+  children_[smsbox_index_] =
+      spawn({"/usr/sbin/smsbox", (dir_ / "kannel.conf").string()}, dir_ / "smsbox.out");
   wait_for_port(sendsms_port_, "smsbox");
+}
+
+void KannelProcess::stop_smsbox() {
+  const pid_t pid = children_[smsbox_index_];
+  if (pid <= 0) return;
+  ::kill(pid, SIGTERM);
+  for (int i = 0; i < 100; ++i) {
+    if (::waitpid(pid, nullptr, WNOHANG) == pid) {
+      children_[smsbox_index_] = -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (children_[smsbox_index_] > 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    children_[smsbox_index_] = -1;
+  }
+  while (port_open(sendsms_port_)) std::this_thread::sleep_for(std::chrono::milliseconds(50));
 }
 
 pid_t KannelProcess::spawn(const std::vector<std::string>& args, const std::filesystem::path& log,
@@ -237,8 +263,11 @@ bool KannelProcess::wait_for_received(std::size_t count, std::chrono::millisecon
 
 KannelProcess::~KannelProcess() {
   if (fake_stdin_ >= 0) ::close(fake_stdin_);
-  for (auto pid = children_.rbegin(); pid != children_.rend(); ++pid) ::kill(*pid, SIGTERM);
+  for (auto pid = children_.rbegin(); pid != children_.rend(); ++pid) {
+    if (*pid > 0) ::kill(*pid, SIGTERM);  // -1: a stopped smsbox (kill(-1) would hit all)
+  }
   for (pid_t pid : children_) {
+    if (pid <= 0) continue;
     // Kannel's boxes stop within a second of SIGTERM; do not let a test hang on them.
     for (int i = 0; i < 50; ++i) {
       if (::waitpid(pid, nullptr, WNOHANG) == pid) {

@@ -37,12 +37,19 @@ class KannelProcess {
   std::vector<std::string> received() const;
   bool wait_for_received(std::size_t count, std::chrono::milliseconds timeout) const;
 
+  // Stops smsbox (Kannel's HTTP side: sendsms and the calls to our webhook) and waits for
+  // it to exit; start_smsbox() starts it again on the same ports and waits until it
+  // accepts sendsms calls. bearerbox and the fake SMSC keep running.
+  void stop_smsbox();
+  void start_smsbox();
+
  private:
   pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& log,
               int stdin_fd = -1);
   void read_fake_output(int fd);
 
   std::filesystem::path dir_;
+  std::size_t smsbox_index_ = 0;  // in children_
   std::uint16_t sendsms_port_ = 0;
   std::vector<pid_t> children_;  // started order; stopped in reverse
   int fake_stdin_ = -1;

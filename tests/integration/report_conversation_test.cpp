@@ -94,7 +94,21 @@ TEST_CASE("report conversation: a Romanian resident reports bags beside a contai
                           "--data-dir", data_dir});
   REQUIRE_MESSAGE(areas.exit_code == 0, areas.err);
 
-  ServerProcess server(dir.path(), {}, provider::channel_environment(fake.base_url()));
+  // The waste team forwards new cases to another system by Open311: a case made in the
+  // chat is forwarded like one made through the API or the CLI.
+  FakeProvider remote;
+  remote.set_responder([](const RecordedRequest&, int) {
+    return FakeAnswer{
+        201, R"([{"service_request_id":"SIG-77","service_notice":""}])", {}, {}, false};
+  });
+  const auto config = dir.path() / "forward.yaml";
+  std::ofstream(config) << "cases:\n  public_base_url: https://buurtlijn.example\n"
+                        << "  forwarders:\n    - team: waste_team\n      open311:\n"
+                        << "        endpoint: " << remote.base_url() << "/open311/v2\n"
+                        << "        service_code: afval\n";
+  auto environment = provider::channel_environment(fake.base_url());
+  environment["BUURTLIJN_FORWARD_WASTE_TEAM_OPEN311_API_KEY"] = "remote-k3y";
+  ServerProcess server(dir.path(), {"--config", config.string()}, environment);
   const std::string from = "40712345678";
   std::size_t sent = 0;
   send(server, fake, provider::whatsapp_text(from, "wamid.r.1", "Bună ziua"), sent += 1);
@@ -110,7 +124,8 @@ TEST_CASE("report conversation: a Romanian resident reports bags beside a contai
   send(server, fake, whatsapp_image(from, "wamid.r.6", "1479537139650973"), sent += 1);
   send(server, fake, provider::whatsapp_text(from, "wamid.r.7", "saci de trei zile"), sent += 1);
   CHECK(fake.requests()[sent - 1].text.find("rămâneți anonim") != std::string::npos);
-  send(server, fake, provider::whatsapp_text(from, "wamid.r.8", "1"), sent += 1);  // updates
+  const std::string last_answer = provider::whatsapp_text(from, "wamid.r.8", "1");  // updates
+  send(server, fake, last_answer, sent += 1);
 
   const std::string confirmation = fake.requests()[sent - 1].text;
   std::smatch match;
@@ -128,10 +143,21 @@ TEST_CASE("report conversation: a Romanian resident reports bags beside a contai
                  "'Rivierenwijk' AND c.team = 'waste_team' AND r.attributes LIKE "
                  "'%residual%'") == 1);
 
+  // WhatsApp redelivers the last answer (its 200 got lost): acknowledged again, but neither
+  // a second report nor a second confirmation.
+  REQUIRE(provider::post_whatsapp(server.port(), last_answer).status == 200);
+  // The case went to the waste team's other system, once.
+  REQUIRE(remote.wait_for_requests(1, std::chrono::seconds(20)));
+  CHECK(remote.requests()[0].target == "/open311/v2/requests.json");
+  CHECK(remote.requests()[0].body.find("service_code=afval") != std::string::npos);
+  CHECK(remote.requests()[0].body.find(from) == std::string::npos);
+
   // "stare N" answers the public status in Romanian.
   send(server, fake, provider::whatsapp_text(from, "wamid.r.9", "stare " + number), sent += 1);
   CHECK(fake.requests()[sent - 1].text ==
         "Sesizarea " + number + ": am primit sesizarea dumneavoastră (melding). Ne ocupăm de ea.");
+  CHECK(rows(dir, "SELECT count(*) FROM reports") == 1);
+  CHECK(rows(dir, "SELECT count(*) FROM case_forwards WHERE remote_id = 'SIG-77'") == 1);
 
   const long long case_id =
       rows(dir, "SELECT case_id FROM reports WHERE public_number = " + number);

@@ -55,9 +55,11 @@ struct Fixture {
     db = std::move(*opened);
   }
 
-  tl::expected<store::ReportCreated, std::string> report(cases::ReportInput input) {
+  tl::expected<store::ReportCreated, std::string> report(cases::ReportInput input,
+                                                         std::string source_message = "") {
     auto planned = cases::plan_report(input, areas, settings, db->cases(), random);
     if (!planned) return tl::unexpected(planned.error().reason);
+    planned->write.source_message = std::move(source_message);
     auto created = wait_for<store::ReportCreated>(
         [&](auto done) { db->cases().create_report(planned->write, done); });
     if (!created) return tl::unexpected(created.error().message);
@@ -337,4 +339,30 @@ TEST_CASE("case store: status replies and the retention purge of closed reports"
                 " AND wants_updates = 0 AND id = 1") == 1);
   CHECK(f.count("SELECT count(*) FROM reports WHERE description = 'still open'") == 1);
   CHECK(f.count("SELECT count(*) FROM reports") == 2);  // the counts stay
+}
+
+TEST_CASE("case store: a redelivered closing message finds its report instead of a second one") {
+  Fixture f;
+  // The chat's report and the turn that answers it are two writes: after a crash between
+  // them, or with two deliveries of one message at once, the message comes again.
+  auto first = f.report(bags_at(52.2400, 6.1600, "subject-ro"), "whatsapp:wamid.r.8");
+  REQUIRE(first);
+  CHECK_FALSE(first->already_existed);
+  auto again = f.report(bags_at(52.2400, 6.1600, "subject-ro"), "whatsapp:wamid.r.8");
+  REQUIRE(again);
+  CHECK(again->already_existed);
+  CHECK(again->report_id == first->report_id);
+  CHECK(again->public_number == first->public_number);
+  CHECK(again->case_id == first->case_id);
+  CHECK(f.count("SELECT count(*) FROM reports") == 1);
+  CHECK(f.count("SELECT count(*) FROM cases") == 1);
+  // Another message of the same person is another report (joining the same case).
+  auto other = f.report(bags_at(52.2400, 6.1600, "subject-ro"), "whatsapp:wamid.r.9");
+  REQUIRE(other);
+  CHECK_FALSE(other->already_existed);
+  CHECK(other->report_id != first->report_id);
+  // Reports without a message (Open311, the CLI) are never taken for one another.
+  CHECK(f.report(bags_at(52.2400, 6.1600))->report_id !=
+        f.report(bags_at(52.2400, 6.1600))->report_id);
+  CHECK(f.count("SELECT count(*) FROM reports") == 4);
 }
