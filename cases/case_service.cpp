@@ -178,6 +178,58 @@ tl::expected<PlannedReport, Refusal> plan_report(const ReportInput& input, const
   return planned;
 }
 
+tl::expected<std::optional<store::CaseReroute>, Refusal> plan_reroute(const RerouteInput& input,
+                                                                      const CasesSettings& settings,
+                                                                      store::CaseStore& store) {
+  auto found = store.find_case(input.case_id);
+  if (!found) return tl::unexpected(from_store(found.error()));
+  if (!*found) {
+    return tl::unexpected(
+        Refusal{Refusal::Kind::not_found, "there is no case " + std::to_string(input.case_id)});
+  }
+  const store::CaseRow& row = **found;
+  if (row.state != "new" && row.state != "triaged") {
+    return tl::unexpected(invalid("case " + std::to_string(row.id) + " is " + row.state +
+                                  ": its team can change only while it is new or triaged"));
+  }
+  const std::string category_code = input.category.empty() ? row.category : input.category;
+  const Category* category = find_category(category_code);
+  if (category == nullptr) {
+    return tl::unexpected(invalid("unknown category '" + category_code + "'"));
+  }
+  if (to_string(category->path) != row.path) {
+    return tl::unexpected(invalid("a " + row.path + " case cannot become '" + category_code +
+                                  "' (its steps differ): close it as referred and report anew"));
+  }
+  if (input.by.empty()) return tl::unexpected(invalid("who changes the case (--by) is required"));
+  const Area area{row.area.wijk_code, row.area.wijk_name, row.area.buurt_code, row.area.buurt_name};
+  const Route route = route_case(settings, category_code, area, input.local_hour);
+  const std::int64_t created_day = row.created_at / 86'400'000;
+  const std::string target_on =
+      iso_date_of_day(add_working_days(created_day, route.target_working_days));
+  if (category_code == row.category && route.team == row.team &&
+      route.target_working_days == row.target_days && target_on == row.target_on) {
+    return std::optional<store::CaseReroute>{};
+  }
+  store::CaseReroute reroute;
+  reroute.case_id = row.id;
+  reroute.state = row.state;
+  reroute.category = category_code;
+  reroute.team = route.team;
+  reroute.target_days = route.target_working_days;
+  reroute.target_on = target_on;
+  reroute.actor = input.by;
+  reroute.note = input.note;
+  reroute.counted_month = month_of(iso_date_of(input.at_ms));
+  reroute.at = input.at_ms;
+  reroute.data_json = boost::json::serialize(boost::json::object{
+      {"rerouted", true},
+      {"category", boost::json::object{{"from", row.category}, {"to", category_code}}},
+      {"team", boost::json::object{{"from", row.team}, {"to", route.team}}},
+      {"target_on", target_on}});
+  return std::optional<store::CaseReroute>{std::move(reroute)};
+}
+
 tl::expected<store::CaseMove, Refusal> plan_move(const MoveInput& input, store::CaseStore& store,
                                                  const StatusTexts& texts,
                                                  const PayloadRenderer& render) {

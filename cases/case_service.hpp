@@ -76,6 +76,24 @@ tl::expected<store::CaseMove, Refusal> plan_move(const MoveInput& input, store::
                                                  const StatusTexts& texts,
                                                  const PayloadRenderer& render);
 
+struct RerouteInput {
+  std::int64_t case_id = 0;
+  std::string category;  // the corrected category; the case's own to re-evaluate the rules
+  std::string by;
+  std::string note;
+  std::int64_t at_ms = 0;
+  int local_hour = 12;
+};
+
+// Re-evaluates the routing rules for a case whose category was corrected at triage (or
+// whose rules changed): team, target days and target date (counted from the case's
+// creation). Only while the case is new or triaged, and only within its path (a waste
+// case cannot become a housing case: its steps differ; close it as referred instead).
+// Nullopt when nothing would change.
+tl::expected<std::optional<store::CaseReroute>, Refusal> plan_reroute(const RerouteInput& input,
+                                                                      const CasesSettings& settings,
+                                                                      store::CaseStore& store);
+
 // The public answer to "status 4821" in `language`: the plain status of the report's
 // case, or the not-found text. Nullopt-free: a store failure is a Refusal.
 tl::expected<std::string, Refusal> status_reply(std::int64_t public_number,

@@ -155,6 +155,14 @@ int areas_import(const std::vector<std::string>& args, std::ostream& out) {
   return 0;
 }
 
+// The local hour (TZ) at `ms` since the epoch.
+int local_hour_at(std::int64_t ms) {
+  const auto seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  return local.tm_hour;
+}
+
 // ---- cases report ----------------------------------------------------------------
 
 int cases_report(const std::vector<std::string>& args, std::ostream& out) {
@@ -198,12 +206,7 @@ int cases_report(const std::vector<std::string>& args, std::ostream& out) {
   input.channel = "desk";
   input.source = "cli";
   input.at_ms = now_ms();
-  {
-    const std::time_t seconds = static_cast<std::time_t>(input.at_ms / 1000);
-    std::tm local{};
-    localtime_r(&seconds, &local);
-    input.local_hour = local.tm_hour;  // for routing rules with hours
-  }
+  input.local_hour = local_hour_at(input.at_ms);  // for routing rules with hours
   const std::string reporter_channel = option(values, "reporter-channel");
   const std::string reporter_address = option(values, "reporter-address");
   if (!reporter_channel.empty() || !reporter_address.empty()) {
@@ -300,6 +303,53 @@ int cases_move(const std::vector<std::string>& args, std::ostream& out) {
                                                     {"event", moved->event_id},
                                                     {"reporter_updates", moved->outbox_ids.size()}})
       << "\n";
+  db.close();
+  return 0;
+}
+
+// ---- cases reroute ----------------------------------------------------------------
+
+int cases_reroute(const std::vector<std::string>& args, std::ostream& out) {
+  auto options = common_options("Options of 'buurtlijn cases reroute'");
+  options.add_options()("case", po::value<std::int64_t>(), "the case id")(
+      "category", po::value<std::string>(), "the corrected category (default: the case's own)")(
+      "by", po::value<std::string>(), "who changes it (name or role)")(
+      "note", po::value<std::string>(), "a note for the history");
+  po::variables_map values;
+  if (!parse("cases reroute", args, options, values)) return 2;
+  if (values.count("help") != 0U || values.count("case") == 0U) {
+    std::cout << "Usage: buurtlijn cases reroute --case ID [--category C] --by NAME [--note T]\n"
+                 "Corrects a new or triaged case's category and routes it again by the\n"
+                 "configured rules (team, service-level target); without --category it\n"
+                 "re-evaluates the rules as they are configured now.\n\n"
+              << options;
+    return values.count("help") != 0U ? 0 : 2;
+  }
+  auto config = resolve(values);
+  if (!config) return refused("cases reroute", config.error());
+  cases::RerouteInput input;
+  input.case_id = values["case"].as<std::int64_t>();
+  input.category = option(values, "category");
+  input.by = option(values, "by");
+  input.note = option(values, "note");
+  input.at_ms = now_ms();
+  input.local_hour = local_hour_at(input.at_ms);  // for routing rules with hours
+  auto database = open_database(*config);
+  if (!database) return refused("cases reroute", database.error());
+  store::Store& db = **database;
+  auto planned = cases::plan_reroute(input, config->cases, db.cases());
+  if (!planned) return refused("cases reroute", planned.error().reason);
+  boost::json::object result{{"case", input.case_id}, {"changed", planned->has_value()}};
+  if (*planned) {
+    auto rerouted =
+        wait<std::int64_t>([&](auto done) { db.cases().reroute_case(**planned, std::move(done)); });
+    if (!rerouted) return refused("cases reroute", rerouted.error().message);
+    result["category"] = (*planned)->category;
+    result["team"] = (*planned)->team;
+    result["target_on"] = (*planned)->target_on;
+    result["event"] = *rerouted;
+  }
+  out << boost::json::serialize(result) << "\n";
   db.close();
   return 0;
 }
@@ -465,9 +515,10 @@ int cases_purge(const std::vector<std::string>& args, std::ostream& out) {
 }
 
 constexpr const char* kCasesUsage =
-    "Usage: buurtlijn cases <report|move|due|show|stats|status> [options]\n"
+    "Usage: buurtlijn cases <report|move|reroute|due|show|stats|status|purge> [options]\n"
     "  report   record a report (desk, tests); prints its public number and case\n"
     "  move     move a case to its next state (inspectors, officers)\n"
+    "  reroute  correct a new case's category; route it again by the rules\n"
     "  due      re-inspections and penalty deadlines that are due\n"
     "  show     a case and its history\n"
     "  stats    dashboard figures as JSON or CSV (counts only)\n"
@@ -492,6 +543,7 @@ int cases_command(const std::vector<std::string>& args, std::ostream& out) {
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "report") return cases_report(rest, out);
   if (args[0] == "move") return cases_move(rest, out);
+  if (args[0] == "reroute") return cases_reroute(rest, out);
   if (args[0] == "due") return cases_due(rest, out);
   if (args[0] == "show") return cases_show(rest, out);
   if (args[0] == "stats") return cases_stats(rest, out);

@@ -298,6 +298,13 @@ class SqliteCaseStore final : public CaseStore {
         [move = std::move(move)](SqliteConnection& db) { return write_case_move(db, move); },
         std::move(done));
   }
+  void reroute_case(CaseReroute reroute, std::function<void(Result<std::int64_t>)> done) override {
+    writer_.submit<std::int64_t>(
+        [reroute = std::move(reroute)](SqliteConnection& db) {
+          return write_case_reroute(db, reroute);
+        },
+        std::move(done));
+  }
   void purge_closed_reports(Millis closed_before,
                             std::function<void(Result<std::int64_t>)> done) override {
     writer_.submit<std::int64_t>(

@@ -22,6 +22,7 @@ Result<StatsRows> read_stats_rows(SqliteConnection& db);
 
 Result<ReportCreated> write_report(SqliteConnection& db, const NewReport& report);
 Result<CaseMoved> write_case_move(SqliteConnection& db, const CaseMove& move);
+Result<std::int64_t> write_case_reroute(SqliteConnection& db, const CaseReroute& reroute);
 Result<std::int64_t> write_purge_closed_reports(SqliteConnection& db, Millis closed_before);
 
 std::unique_ptr<CaseStore> make_sqlite_case_store(ReaderPool& readers, GroupCommitWriter& writer);

@@ -181,6 +181,23 @@ struct CaseMove {
   Millis at = 0;
 };
 
+// A case's category corrected at triage, or its route re-evaluated after the routing
+// rules changed: the new category, team and service-level target, recorded in the history
+// as an event that keeps the state.
+struct CaseReroute {
+  std::int64_t case_id = 0;
+  std::string state;  // the write fails with conflict when the case moved meanwhile
+  std::string category;
+  std::string team;
+  int target_days = 0;
+  std::string target_on;  // YYYY-MM-DD
+  std::string actor;
+  std::string note;
+  std::string data_json = "{}";  // from/to category and team, for the history
+  std::string counted_month;     // YYYY-MM
+  Millis at = 0;
+};
+
 struct CaseMoved {
   std::int64_t event_id = 0;
   std::vector<std::int64_t> outbox_ids;
@@ -240,6 +257,9 @@ class CaseStore {
   // queues the messages: all or nothing. Fails with conflict when the case is no longer
   // in from_state, with invalid when it does not exist.
   virtual void move_case(CaseMove move, std::function<void(Result<CaseMoved>)> done) = 0;
+  // Fails with conflict when the case is no longer in `state`; the event id on success.
+  virtual void reroute_case(CaseReroute reroute,
+                            std::function<void(Result<std::int64_t>)> done) = 0;
   // Retention: clears the personal data of reports whose case was closed before
   // `closed_before` (description, photo reference, reporter link, wants_updates); the
   // counts, categories, areas and times stay for the dashboard. `done` gets the number

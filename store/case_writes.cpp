@@ -319,6 +319,44 @@ Result<CaseMoved> write_case_move(SqliteConnection& db, const CaseMove& move) {
   return moved;
 }
 
+Result<std::int64_t> write_case_reroute(SqliteConnection& db, const CaseReroute& reroute) {
+  auto update = db.statement(R"sql(
+    UPDATE cases
+       SET category = :category, team = :team, target_days = :days, target_on = :on,
+           updated_at = :at
+     WHERE id = :id AND state = :state)sql");
+  if (!update) return tl::unexpected(update.error());
+  (*update)
+      ->bind(":category", reroute.category)
+      .bind(":team", reroute.team)
+      .bind(":days", std::int64_t{reroute.target_days})
+      .bind(":on", reroute.target_on)
+      .bind(":at", reroute.at)
+      .bind(":id", reroute.case_id)
+      .bind(":state", reroute.state);
+  if (auto ok = (*update)->run(); !ok) return tl::unexpected(with_context(ok.error(), "reroute"));
+  if (db.changes() == 0) {
+    return fail(Error::Code::conflict, "case " + std::to_string(reroute.case_id) +
+                                           " is gone or no longer " + reroute.state);
+  }
+  auto insert = db.statement(R"sql(
+    INSERT INTO case_events (case_id, from_state, to_state, actor, note, data, counted_month, at)
+    VALUES (:id, :state, :state, :actor, :note, :data, :month, :at))sql");
+  if (!insert) return tl::unexpected(insert.error());
+  (*insert)
+      ->bind(":id", reroute.case_id)
+      .bind(":state", reroute.state)
+      .bind(":actor", reroute.actor)
+      .bind(":note", reroute.note)
+      .bind(":data", reroute.data_json)
+      .bind(":month", reroute.counted_month)
+      .bind(":at", reroute.at);
+  if (auto ok = (*insert)->run(); !ok) {
+    return tl::unexpected(with_context(ok.error(), "reroute event"));
+  }
+  return db.last_insert_rowid();
+}
+
 Result<std::int64_t> write_purge_closed_reports(SqliteConnection& db, Millis closed_before) {
   auto purge = db.statement(R"sql(
     UPDATE reports

@@ -366,3 +366,70 @@ TEST_CASE("case store: a redelivered closing message finds its report instead of
         f.report(bags_at(52.2400, 6.1600))->report_id);
   CHECK(f.count("SELECT count(*) FROM reports") == 4);
 }
+
+TEST_CASE("case store: a corrected category routes the case again; the history keeps both") {
+  Fixture f;
+  // A resident called the neighbours' music "other"; triage corrects it to noise.
+  cases::ReportInput input = bags_at(52.2400, 6.1600);
+  input.category = "other";
+  auto created = f.report(input);
+  REQUIRE(created);
+  auto before = f.db->cases().find_case(created->case_id);
+  REQUIRE(before);
+  REQUIRE(*before);
+  CHECK((*before)->team == "triage");  // no rule for "other": the default team
+
+  cases::RerouteInput reroute;
+  reroute.case_id = created->case_id;
+  reroute.category = "noise";
+  reroute.by = "A. Jansen";
+  reroute.note = "music at night, not waste";
+  reroute.at_ms = kNoon + 3'600'000;
+  auto planned = cases::plan_reroute(reroute, f.settings, f.db->cases());
+  REQUIRE(planned);
+  REQUIRE(planned->has_value());
+  CHECK((*planned)->team == "buurtmaker");
+  CHECK((*planned)->target_on == "2026-12-04");  // 5 working days after Friday's creation
+  auto event =
+      wait_for<std::int64_t>([&](auto done) { f.db->cases().reroute_case(**planned, done); });
+  REQUIRE(event);
+  auto after = f.db->cases().find_case(created->case_id);
+  REQUIRE(after);
+  CHECK((*after)->category == "noise");
+  CHECK((*after)->team == "buurtmaker");
+  CHECK((*after)->state == "new");  // the state does not move
+  CHECK(f.count("SELECT count(*) FROM case_events WHERE from_state = 'new' AND to_state = 'new' "
+                "AND actor = 'A. Jansen' AND json_extract(data, '$.team.from') = 'triage' AND "
+                "json_extract(data, '$.team.to') = 'buurtmaker'") == 1);
+
+  // The same again changes nothing and writes nothing.
+  auto again = cases::plan_reroute(reroute, f.settings, f.db->cases());
+  REQUIRE(again);
+  CHECK_FALSE(again->has_value());
+
+  // Refused: another path, an unknown category, no name, a case already under way.
+  reroute.category = "overcrowded_housing";
+  CHECK_FALSE(cases::plan_reroute(reroute, f.settings, f.db->cases()));
+  reroute.category = "graffiti";
+  CHECK_FALSE(cases::plan_reroute(reroute, f.settings, f.db->cases()));
+  reroute.category = "bulky_waste";
+  reroute.by.clear();
+  CHECK_FALSE(cases::plan_reroute(reroute, f.settings, f.db->cases()));
+  reroute.by = "A. Jansen";
+  auto stale = cases::plan_reroute(reroute, f.settings, f.db->cases());
+  REQUIRE(stale);
+  REQUIRE(stale->has_value());
+  REQUIRE(f.move(created->case_id, cases::CaseState::triaged));
+  cases::TransitionData action;
+  action.action = "clean_up";
+  REQUIRE(f.move(created->case_id, cases::CaseState::action_planned, action));
+  auto late = cases::plan_reroute(reroute, f.settings, f.db->cases());
+  REQUIRE_FALSE(late);
+  CHECK(late.error().reason.find("only while it is new or triaged") != std::string::npos);
+  // A write planned before someone else moved the case is refused as a conflict.
+  auto conflict =
+      wait_for<std::int64_t>([&](auto done) { f.db->cases().reroute_case(**stale, done); });
+  REQUIRE_FALSE(conflict);
+  CHECK(conflict.error().code == store::Error::Code::conflict);
+  CHECK(f.count("SELECT count(*) FROM cases WHERE category = 'noise'") == 1);
+}
