@@ -120,11 +120,11 @@ class Console {
   ConsoleResponse audit(Visit& visit);
   ConsoleResponse cases_queue(Visit& visit);  // console_cases.cpp
   ConsoleResponse case_page(Visit& visit, std::string_view notice,
-                            bool error);        // console_cases.cpp
-  ConsoleResponse case_move(Visit& visit);      // console_cases.cpp
+                            bool error);                     // console_cases.cpp
+  ConsoleResponse case_move(Visit& visit);                   // console_cases.cpp
   ConsoleResponse photo(Visit& visit, std::string_view id);  // console_cases.cpp
-  ConsoleResponse dashboard(Visit& visit);      // console_dashboard.cpp
-  ConsoleResponse dashboard_csv(Visit& visit);  // console_dashboard.cpp
+  ConsoleResponse dashboard(Visit& visit);                   // console_dashboard.cpp
+  ConsoleResponse dashboard_csv(Visit& visit);               // console_dashboard.cpp
 
   // Validates, stores and publishes one text edit; returns problems for the person.
   std::vector<std::string> store_edit(Visit& visit, store::TextEdit edit);

@@ -8,7 +8,6 @@
 #include <future>
 #include <iostream>
 #include <memory>
-
 #include <set>
 
 #include "connectors/media/image.hpp"

@@ -52,8 +52,7 @@ struct HttpClient::Transfer {
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto* self = static_cast<Transfer*>(user);
     const std::size_t bytes = size * count;
-    const std::size_t room =
-        self->max_body - std::min(self->max_body, self->result.body.size());
+    const std::size_t room = self->max_body - std::min(self->max_body, self->result.body.size());
     if (bytes > room && self->abort_past_cap) {
       self->result.too_large = true;
       return 0;  // libcurl aborts the transfer (CURLE_WRITE_ERROR)

@@ -18,14 +18,14 @@ namespace buurtlijn::gateway {
 struct ConfigError;
 
 struct MediaConfig {
-  bool enabled = true;                     // false: photo references are kept, nothing is fetched
+  bool enabled = true;                       // false: photo references are kept, nothing is fetched
   std::size_t max_bytes = 10 * 1024 * 1024;  // a larger photo is refused while it streams
   // The hosts a download URL may point at (SSRF allow-list), per channel. WhatsApp's
   // lookup answers a lookaside.fbsbx.com URL; Telegram's files are on its API host.
   std::vector<std::string> whatsapp_hosts{"lookaside.fbsbx.com", "graph.facebook.com"};
   std::vector<std::string> telegram_hosts{"api.telegram.org"};
   std::chrono::milliseconds download_timeout{60'000};  // one lookup or download
-  double downloads_per_second = 2.0;                    // pacing of the media jobs
+  double downloads_per_second = 2.0;                   // pacing of the media jobs
 };
 
 // Reads the section into `media`; unknown keys, wrong types and bad values are refused

@@ -149,8 +149,9 @@ void MediaJobs::lookup_answered(const std::shared_ptr<Job>& job, HttpResult answ
     return;
   }
   const media::UrlPolicy policy =
-      whatsapp ? url_policy(config_.media.whatsapp_hosts, whatsapp_settings(config_.secrets).api_base)
-               : url_policy(config_.media.telegram_hosts, telegram_settings(config_.secrets).api_base);
+      whatsapp
+          ? url_policy(config_.media.whatsapp_hosts, whatsapp_settings(config_.secrets).api_base)
+          : url_policy(config_.media.telegram_hosts, telegram_settings(config_.secrets).api_base);
   if (const auto refused = media::refuse_url(location->url, policy)) {
     log::warn("media.url_refused", {{"channel", job->channel}, {"reason", *refused}});
     conclude(job, {}, "not_allowed", *refused);
@@ -169,9 +170,9 @@ void MediaJobs::downloaded(const std::shared_ptr<Job>& job, HttpResult answer) {
     return;
   }
   if (transient_status(answer.status)) {
-    const std::string reason = answer.status == 0 ? "download: " + answer.error
-                                                  : "download answered " +
-                                                        std::to_string(answer.status);
+    const std::string reason = answer.status == 0
+                                   ? "download: " + answer.error
+                                   : "download answered " + std::to_string(answer.status);
     transient(job, std::move(answer), reason);
     return;
   }
@@ -210,7 +211,8 @@ void MediaJobs::transient(const std::shared_ptr<Job>& job, HttpResult answer, st
   outcome.kind = MediaOutcome::Kind::transient;
   outcome.reason = std::move(reason);
   outcome.answer = std::move(answer);
-  if (outcome.answer.status == 0 && outcome.answer.error.empty()) outcome.answer.error = outcome.reason;
+  if (outcome.answer.status == 0 && outcome.answer.error.empty())
+    outcome.answer.error = outcome.reason;
   job->done(std::move(outcome));
 }
 
@@ -226,7 +228,8 @@ void MediaJobs::conclude(const std::shared_ptr<Job>& job, std::string photo_ref,
     photo.photo_ref = std::move(photo_ref);
   } else {
     photo.photo_ref = "refused:" + refusal;
-    log::info("media.refused", {{"channel", job->channel}, {"refusal", refusal}, {"reason", reason}});
+    log::info("media.refused",
+              {{"channel", job->channel}, {"refusal", refusal}, {"reason", reason}});
     if (const cases::StatusTexts* texts = status_texts()) {
       const std::string language = texts->resolved_language(job->language);
       connectors::OutboundMessage message;
@@ -240,16 +243,15 @@ void MediaJobs::conclude(const std::shared_ptr<Job>& job, std::string photo_ref,
   }
   const std::optional<std::string> stored = stored_photo_id(photo.photo_ref);
   const std::filesystem::path dir = photos_dir(config_.store.data_dir);
-  store_.cases().attach_report_photo(
-      std::move(photo), [stored, dir](store::Result<bool> changed) {
-        if (!changed) {
-          // The file stays unreferenced and goes with the next sweep; the item stays in
-          // flight and is retried after a restart.
-          log::error("media.record_failed", {{"reason", changed.error().message}});
-          return;
-        }
-        if (!*changed && stored) delete_photo(dir, *stored);  // the report went meanwhile
-      });
+  store_.cases().attach_report_photo(std::move(photo), [stored, dir](store::Result<bool> changed) {
+    if (!changed) {
+      // The file stays unreferenced and goes with the next sweep; the item stays in
+      // flight and is retried after a restart.
+      log::error("media.record_failed", {{"reason", changed.error().message}});
+      return;
+    }
+    if (!*changed && stored) delete_photo(dir, *stored);  // the report went meanwhile
+  });
   job->done({MediaOutcome::Kind::done, refusal.empty() ? "stored" : refusal, {}});
 }
 

@@ -208,7 +208,8 @@ void OutboxWorker::Loop::build_channels() {
     // Only failed calls reach classify (MediaJobs decides the rest): retry them.
     add(std::string(kMediaChannel),
         ChannelLimits{config_.media.downloads_per_second,
-                      static_cast<unsigned>(std::max(1.0, config_.media.downloads_per_second)), 0.0},
+                      static_cast<unsigned>(std::max(1.0, config_.media.downloads_per_second)),
+                      0.0},
         unused_render, [](const connectors::ProviderResponse& response) {
           connectors::SendOutcome outcome;
           outcome.kind = connectors::SendOutcome::Kind::retry;

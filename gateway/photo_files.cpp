@@ -52,7 +52,8 @@ tl::expected<std::string, std::string> write_photo(const std::filesystem::path& 
   }
   const std::filesystem::path path = dir / id;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return tl::unexpected(std::string("cannot create a photo file: ") + std::strerror(errno));
+  if (fd < 0)
+    return tl::unexpected(std::string("cannot create a photo file: ") + std::strerror(errno));
   std::size_t written = 0;
   while (written < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);

@@ -43,7 +43,6 @@ bool delete_photo(const std::filesystem::path& dir, std::string_view id);
 // than `min_age` (a younger file may belong to a job about to commit its reference).
 // Returns the number deleted; files that are not photos are left alone.
 std::int64_t sweep_photos(const std::filesystem::path& dir,
-                          const std::vector<std::string>& referenced,
-                          std::chrono::seconds min_age);
+                          const std::vector<std::string>& referenced, std::chrono::seconds min_age);
 
 }  // namespace buurtlijn::gateway

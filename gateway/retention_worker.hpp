@@ -41,7 +41,7 @@ class RetentionWorker {
   std::int64_t report_age_ms_;  // reports of cases closed longer ago are anonymised
   std::int64_t photo_age_ms_;   // photos of reports made longer ago are deleted
   std::filesystem::path photos_dir_;
-  std::string log_directory_;   // daily log files to prune; empty when logging to stdout
+  std::string log_directory_;  // daily log files to prune; empty when logging to stdout
   unsigned log_retention_days_;
   Metrics& metrics_;
   std::shared_ptr<boost::asio::steady_timer> timer_;

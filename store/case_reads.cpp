@@ -308,11 +308,9 @@ class SqliteCaseStore final : public CaseStore {
         std::move(done));
   }
   void attach_report_photo(ReportPhoto photo, std::function<void(Result<bool>)> done) override {
-    writer_.submit<bool>(
-        [photo = std::move(photo)](SqliteConnection& db) {
-          return write_attach_report_photo(db, photo);
-        },
-        std::move(done));
+    writer_.submit<bool>([photo = std::move(photo)](
+                             SqliteConnection& db) { return write_attach_report_photo(db, photo); },
+                         std::move(done));
   }
   Result<std::vector<std::string>> referenced_photo_ids() override {
     return read([&](SqliteConnection& db) { return read_referenced_photo_ids(db); });

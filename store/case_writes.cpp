@@ -169,7 +169,8 @@ Result<ReportCreated> write_report(SqliteConnection& db, const NewReport& report
   if (auto ok = s.run(); !ok) return tl::unexpected(with_context(ok.error(), "create report"));
   created.report_id = db.last_insert_rowid();
   created.public_number = *number;
-  if (auto queued = queue_media(db, report, created); !queued) return tl::unexpected(queued.error());
+  if (auto queued = queue_media(db, report, created); !queued)
+    return tl::unexpected(queued.error());
   if (!created.joined_existing) {
     if (auto queued = queue_forwards(db, report, created, *subject); !queued) {
       return tl::unexpected(queued.error());

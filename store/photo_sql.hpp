@@ -14,7 +14,8 @@
 namespace buurtlijn::store {
 
 // Queues the "media" outbox item of `report.media` inside write_report's savepoint.
-Result<void> queue_media(SqliteConnection& db, const NewReport& report, const ReportCreated& created);
+Result<void> queue_media(SqliteConnection& db, const NewReport& report,
+                         const ReportCreated& created);
 Result<bool> write_attach_report_photo(SqliteConnection& db, const ReportPhoto& photo);
 Result<std::vector<std::string>> write_expire_photos(SqliteConnection& db, Millis created_before);
 Result<std::vector<std::string>> read_referenced_photo_ids(SqliteConnection& db);

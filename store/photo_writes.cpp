@@ -110,8 +110,8 @@ Result<bool> write_attach_report_photo(SqliteConnection& db, const ReportPhoto& 
     (*scrub)->bind(":id", photo.media_item_id);
     if (auto ok = (*scrub)->run(); !ok) return tl::unexpected(ok.error());
   }
-  auto update = db.statement(
-      "UPDATE reports SET photo_ref = :ref WHERE id = :id AND photo_ref = :expected");
+  auto update =
+      db.statement("UPDATE reports SET photo_ref = :ref WHERE id = :id AND photo_ref = :expected");
   if (!update) return tl::unexpected(update.error());
   (*update)
       ->bind(":ref", photo.photo_ref)
@@ -154,7 +154,8 @@ Result<std::vector<std::string>> write_expire_photos(SqliteConnection& db, Milli
 }
 
 Result<std::vector<std::string>> read_referenced_photo_ids(SqliteConnection& db) {
-  auto select = db.statement("SELECT substr(photo_ref, 7) FROM reports WHERE photo_ref LIKE 'photo:%'");
+  auto select =
+      db.statement("SELECT substr(photo_ref, 7) FROM reports WHERE photo_ref LIKE 'photo:%'");
   if (!select) return tl::unexpected(select.error());
   std::vector<std::string> ids;
   for (;;) {
@@ -166,7 +167,8 @@ Result<std::vector<std::string>> read_referenced_photo_ids(SqliteConnection& db)
   return ids;
 }
 
-Result<std::optional<std::int64_t>> read_case_of_photo(SqliteConnection& db, const std::string& id) {
+Result<std::optional<std::int64_t>> read_case_of_photo(SqliteConnection& db,
+                                                       const std::string& id) {
   auto select = db.statement("SELECT case_id FROM reports WHERE photo_ref = :ref LIMIT 1");
   if (!select) return tl::unexpected(select.error());
   (*select)->bind(":ref", std::string(kStoredPrefix) + id);

@@ -40,15 +40,16 @@ std::uint32_t little32(std::string_view bytes, std::size_t at) {
 }
 
 void put_little32(std::string& out, std::uint32_t value) {
-  for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<char>((value >> shift) & 0xFF));
+  for (int shift = 0; shift < 32; shift += 8)
+    out.push_back(static_cast<char>((value >> shift) & 0xFF));
 }
 
 tl::expected<void, ImageError> check_dimensions(std::uint64_t width, std::uint64_t height) {
   if (width == 0 || height == 0) return corrupt("the image has no pixels");
   if (width * height > kMaxPixels) {
-    return tl::unexpected(ImageError{ImageError::Kind::too_large,
-                                     "the image has more than " + std::to_string(kMaxPixels) +
-                                         " pixels"});
+    return tl::unexpected(
+        ImageError{ImageError::Kind::too_large,
+                   "the image has more than " + std::to_string(kMaxPixels) + " pixels"});
   }
   return {};
 }
@@ -61,8 +62,9 @@ bool is_frame_marker(std::uint8_t marker) {
 }
 
 bool keep_app_segment(std::uint8_t marker, std::string_view payload) {
-  if (marker == 0xE0) return payload.substr(0, 5) == std::string_view("JFIF\0", 5) ||
-                             payload.substr(0, 5) == std::string_view("JFXX\0", 5);
+  if (marker == 0xE0)
+    return payload.substr(0, 5) == std::string_view("JFIF\0", 5) ||
+           payload.substr(0, 5) == std::string_view("JFXX\0", 5);
   if (marker == 0xEE) return payload.substr(0, 5) == "Adobe";
   return false;
 }
@@ -162,9 +164,9 @@ Result clean_jpeg(std::string_view bytes) {
 constexpr std::string_view kPngSignature("\x89PNG\r\n\x1a\n", 8);
 
 bool keep_png_ancillary(std::string_view type) {
-  static constexpr std::array<std::string_view, 13> kKept{
-      "tRNS", "gAMA", "cHRM", "sRGB", "iCCP", "sBIT", "pHYs",
-      "bKGD", "hIST", "cICP", "acTL", "fcTL", "fdAT"};
+  static constexpr std::array<std::string_view, 13> kKept{"tRNS", "gAMA", "cHRM", "sRGB", "iCCP",
+                                                          "sBIT", "pHYs", "bKGD", "hIST", "cICP",
+                                                          "acTL", "fcTL", "fdAT"};
   for (const std::string_view kept : kKept) {
     if (type == kept) return true;
   }

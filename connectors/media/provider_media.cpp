@@ -62,8 +62,8 @@ bool safe_file_path(std::string_view path) {
     return false;
   }
   for (const char c : path) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' ||
-                    c == '-' || c == '.';
+    const bool ok =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '.';
     if (!ok) return false;
   }
   return true;
@@ -86,7 +86,8 @@ connectors::HttpCall whatsapp_lookup_call(const whatsapp::Settings& settings,
 }
 
 tl::expected<MediaLocation, LookupFailure> parse_whatsapp_lookup(const ProviderResponse& response) {
-  if (response.status < 200 || response.status >= 300) return tl::unexpected(failed_answer(response));
+  if (response.status < 200 || response.status >= 300)
+    return tl::unexpected(failed_answer(response));
   json::error_code error;
   const json::value parsed = json::parse(response.body, error);
   if (error || !parsed.is_object()) return failure(false, "lookup answer is not a JSON object");
@@ -121,7 +122,8 @@ connectors::HttpCall telegram_lookup_call(const telegram::Settings& settings,
 
 tl::expected<MediaLocation, LookupFailure> parse_telegram_lookup(const telegram::Settings& settings,
                                                                  const ProviderResponse& response) {
-  if (response.status < 200 || response.status >= 300) return tl::unexpected(failed_answer(response));
+  if (response.status < 200 || response.status >= 300)
+    return tl::unexpected(failed_answer(response));
   json::error_code error;
   const json::value parsed = json::parse(response.body, error);
   if (error || !parsed.is_object()) return failure(false, "getFile answer is not a JSON object");
@@ -133,11 +135,13 @@ tl::expected<MediaLocation, LookupFailure> parse_telegram_lookup(const telegram:
     return failure(false, "getFile answer is not ok");
   }
   const json::value* path = result->as_object().if_contains("file_path");
-  if (path == nullptr || !path->is_string()) return failure(false, "getFile answer has no file_path");
+  if (path == nullptr || !path->is_string())
+    return failure(false, "getFile answer has no file_path");
   const std::string_view file_path = path->as_string();
   if (!safe_file_path(file_path)) return failure(false, "getFile answer has an unsafe file_path");
   MediaLocation location;
-  location.url = settings.api_base + "/file/bot" + settings.bot_token + "/" + std::string(file_path);
+  location.url =
+      settings.api_base + "/file/bot" + settings.bot_token + "/" + std::string(file_path);
   location.file_size = size_of(result->as_object().if_contains("file_size"));
   return location;
 }

@@ -4,11 +4,11 @@
 
 #include <sys/socket.h>
 
+#include <array>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <array>
-#include <boost/asio/write.hpp>
 #include <cctype>
 #include <cstdio>
 

@@ -84,6 +84,14 @@ std::string whatsapp_image(const std::string& from, const std::string& id,
                                                                     {"sha256", "3f1c"}}}});
 }
 
+std::string telegram_update(std::int64_t update_id, std::int64_t chat_id, json::object fields) {
+  fields["message_id"] = update_id % 100000 + 1;
+  fields["from"] = json::object{{"id", chat_id}, {"is_bot", false}, {"first_name", "Olena"}};
+  fields["chat"] = json::object{{"id", chat_id}, {"first_name", "Olena"}, {"type", "private"}};
+  fields["date"] = 1764282200;
+  return json::serialize(json::object{{"update_id", update_id}, {"message", fields}});
+}
+
 std::size_t replies_to(const FakeProvider& fake, const std::string& to) {
   std::size_t count = 0;
   for (const RecordedRequest& request : fake.requests()) count += request.to == to ? 1 : 0;
@@ -156,6 +164,7 @@ std::string write_config(const TempDir& dir) {
   const auto path = dir.path() / "photos.yaml";
   std::ofstream(path) << "media:\n  whatsapp_hosts: [\"127.0.0.1\"]\n"
                          "  telegram_hosts: [\"127.0.0.1\"]\n"
+                         "  max_bytes: 2097152\n"
                          "outbox:\n  initial_backoff_ms: 100\n";
   return path.string();
 }
@@ -164,15 +173,14 @@ std::string write_config(const TempDir& dir) {
 std::string console_session(const TempDir& dir, const ServerProcess& server) {
   const auto password_file = dir.path() / "password.txt";
   std::ofstream(password_file) << "correct horse battery staple\n";
-  const std::string command = "\"" + buurtlijn_binary() +
-                              "\" admin add-user --name inspecteur --role enforcement --data-dir \"" +
-                              dir.path().string() + "\" < \"" + password_file.string() +
-                              "\" > /dev/null 2>&1";
+  const std::string command =
+      "\"" + buurtlijn_binary() +
+      "\" admin add-user --name inspecteur --role enforcement --data-dir \"" + dir.path().string() +
+      "\" < \"" + password_file.string() + "\" > /dev/null 2>&1";
   REQUIRE(std::system(command.c_str()) == 0);
-  const HttpResult login =
-      http_request(server.port(), http::verb::post, "/admin/login",
-                   "name=inspecteur&password=correct+horse+battery+staple",
-                   {{"Content-Type", "application/x-www-form-urlencoded"}});
+  const HttpResult login = http_request(server.port(), http::verb::post, "/admin/login",
+                                        "name=inspecteur&password=correct+horse+battery+staple",
+                                        {{"Content-Type", "application/x-www-form-urlencoded"}});
   REQUIRE(login.status == 303);
   const auto cookie = login.headers.find("Set-Cookie");
   REQUIRE(cookie != login.headers.end());
@@ -181,7 +189,8 @@ std::string console_session(const TempDir& dir, const ServerProcess& server) {
 
 }  // namespace
 
-TEST_CASE("report photos: fetched through the Graph API, stripped, stored, served to the console") {
+TEST_CASE(
+    "report photos: fetched through the WhatsApp and Telegram APIs, stripped, stored, shown") {
   TempDir dir;
   FakeProvider fake;
   FakeProvider elsewhere;  // a host that is not allow-listed: must never be contacted
@@ -210,6 +219,14 @@ TEST_CASE("report photos: fetched through the Graph API, stripped, stored, serve
       answer.headers["Content-Type"] = "image/jpeg";
     }
     if (request.target == "/files/huge.jpg") answer.stream_bytes = kHuge;
+    if (request.target == "/bot123:tg-token/getFile?file_id=tg-photo-1") {
+      answer.body = R"({"ok":true,"result":{"file_id":"tg-photo-1","file_unique_id":"AQADl",)"
+                    R"("file_size":6811,"file_path":"photos/file_1.png"}})";
+    }
+    if (request.target == "/file/bot123:tg-token/photos/file_1.png") {
+      answer.body = fixture("gps_text.png");
+      answer.headers["Content-Type"] = "application/octet-stream";
+    }
     if (request.target == "/files/text.jpg") {
       answer.body = fixture("not_an_image.txt");
       answer.headers["Content-Type"] = "image/jpeg";
@@ -259,12 +276,13 @@ TEST_CASE("report photos: fetched through the Graph API, stripped, stored, serve
     CHECK_FALSE(contains(stored, "http://ns.adobe.com"));
     CHECK(stored.size() < jpeg.size());
     // The provider's media id is gone from the report and from the job's outbox item.
-    CHECK(count_rows(dir.path(), "SELECT count(*) FROM reports WHERE photo_ref LIKE "
-                                 "'%media-gps%'") == 0);
+    CHECK(count_rows(dir.path(),
+                     "SELECT count(*) FROM reports WHERE photo_ref LIKE "
+                     "'%media-gps%'") == 0);
     CHECK(eventually([&] {
-      return count_rows(dir.path(), "SELECT count(*) FROM outbox WHERE channel = 'media' AND "
-                                    "(payload LIKE '%media-gps%' OR subject_id IS NOT NULL)") ==
-             0;
+      return count_rows(dir.path(),
+                        "SELECT count(*) FROM outbox WHERE channel = 'media' AND "
+                        "(payload LIKE '%media-gps%' OR subject_id IS NOT NULL)") == 0;
     }));
     // No "could not use your photo" message: the confirmation was the last reply.
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -276,16 +294,16 @@ TEST_CASE("report photos: fetched through the Graph API, stripped, stored, serve
     CHECK(header(anonymous, "Location") == "/admin/login");
     CHECK(anonymous.body.find("\xFF\xD8") == std::string::npos);
     const std::string cookie = console_session(dir, server);
-    const HttpResult shown =
-        http_request(server.port(), http::verb::get, "/admin/photos/" + id, {}, {{"Cookie", cookie}});
+    const HttpResult shown = http_request(server.port(), http::verb::get, "/admin/photos/" + id, {},
+                                          {{"Cookie", cookie}});
     CHECK(shown.status == 200);
     CHECK(shown.body == stored);
     CHECK(header(shown, "Content-Type") == "image/jpeg");
     CHECK(header(shown, "X-Content-Type-Options") == "nosniff");
     CHECK(header(shown, "Cache-Control") == "private, no-store");
-    const HttpResult unknown = http_request(server.port(), http::verb::get,
-                                            "/admin/photos/0123456789abcdef0123456789abcdef", {},
-                                            {{"Cookie", cookie}});
+    const HttpResult unknown =
+        http_request(server.port(), http::verb::get,
+                     "/admin/photos/0123456789abcdef0123456789abcdef", {}, {{"Cookie", cookie}});
     CHECK(unknown.status == 404);
     // The case page links to it.
     const std::string case_id = std::to_string(
@@ -296,13 +314,13 @@ TEST_CASE("report photos: fetched through the Graph API, stripped, stored, serve
     CHECK(contains(page.body, "/admin/photos/" + id));
 
     // `gdpr export` says a photo exists (type and size), never its bytes.
-    const std::string subject = query_rows(
-        dir.path(),
-        "SELECT s.pseudonym FROM reports r JOIN subjects s ON s.id = r.subject_id WHERE "
-        "r.public_number = " +
-            number)[0][0];
-    const auto exported =
-        run_buurtlijn(dir, {"gdpr", "export", "--subject", subject, "--data-dir", dir.path().string()});
+    const std::string subject =
+        query_rows(dir.path(),
+                   "SELECT s.pseudonym FROM reports r JOIN subjects s ON s.id = r.subject_id WHERE "
+                   "r.public_number = " +
+                       number)[0][0];
+    const auto exported = run_buurtlijn(
+        dir, {"gdpr", "export", "--subject", subject, "--data-dir", dir.path().string()});
     REQUIRE_MESSAGE(exported.exit_code == 0, exported.err);
     const json::value document = json::parse(exported.out);
     const json::array& photos = document.at("photos").as_array();
@@ -312,8 +330,8 @@ TEST_CASE("report photos: fetched through the Graph API, stripped, stored, serve
     CHECK_FALSE(contains(exported.out, std::string_view("\xFF\xD8\xFF", 3)));
 
     // Erasing the reporter's data takes the photo file with it.
-    const auto erased =
-        run_buurtlijn(dir, {"gdpr", "erase", "--subject", subject, "--data-dir", dir.path().string()});
+    const auto erased = run_buurtlijn(
+        dir, {"gdpr", "erase", "--subject", subject, "--data-dir", dir.path().string()});
     REQUIRE_MESSAGE(erased.exit_code == 0, erased.err);
     CHECK(json::parse(erased.out).at("erased").at("photos").as_int64() == 1);
     CHECK_FALSE(std::filesystem::exists(file));
@@ -331,8 +349,9 @@ TEST_CASE("report photos: fetched through the Graph API, stripped, stored, serve
     const StreamRecord stream = fake.streams().back();
     MESSAGE("bytes of the 30 MB body written before the cut: " << stream.bytes_written);
     CHECK_FALSE(stream.completed);
-    // The cap (10 MiB) plus what the loopback socket buffers hold; never the 30 MB.
-    CHECK(stream.bytes_written < 10U * 1024 * 1024 + 8U * 1024 * 1024);
+    // The cap (media.max_bytes: 2 MiB here) plus at most what the loopback socket buffers
+    // hold (tcp_rmem + tcp_wmem maxima, 10 MiB on Debian); never the 30 MB.
+    CHECK(stream.bytes_written <= 2U * 1024 * 1024 + 10U * 1024 * 1024);
     CHECK(stream.bytes_written < kHuge);
     REQUIRE(eventually([&] { return replies_to(fake, from) == 10; }));
     CHECK(texts_to(fake, from).back() ==
@@ -361,5 +380,58 @@ TEST_CASE("report photos: fetched through the Graph API, stripped, stored, serve
     CHECK(contains(texts_to(fake, from).back(), "nu am putut folosi fotografia"));
     CHECK(elsewhere.requests().empty());
     CHECK(server.wait_for_log("media.url_refused", std::chrono::seconds(1)));
+  }
+
+  SUBCASE("Telegram: getFile, then the file path on the API host; a PNG loses its text chunks") {
+    const std::int64_t chat = 5512345678;
+    const std::string to = std::to_string(chat);
+    std::int64_t update = 918273600;
+    const auto tell = [&](const std::string& body, std::size_t replies) {
+      REQUIRE(provider::post_telegram(server.port(), body).status == 200);
+      REQUIRE(
+          eventually([&] { return replies_to(fake, to) >= replies; }, std::chrono::seconds(30)));
+    };
+    tell(provider::telegram_text(++update, chat, "Bună ziua"), 1);
+    tell(provider::telegram_text(++update, chat, "4"), 3);
+    tell(provider::telegram_text(++update, chat, "1"), 4);
+    tell(provider::telegram_text(++update, chat, "1"), 5);
+    tell(
+        telegram_update(++update, chat,
+                        {{"location", json::object{{"latitude", 52.2401}, {"longitude", 6.1601}}}}),
+        6);
+    tell(telegram_update(++update, chat,
+                         {{"photo", json::array{json::object{{"file_id", "tg-photo-small"},
+                                                             {"file_unique_id", "AQADs"},
+                                                             {"file_size", 1530},
+                                                             {"width", 90},
+                                                             {"height", 67}},
+                                                json::object{{"file_id", "tg-photo-1"},
+                                                             {"file_unique_id", "AQADl"},
+                                                             {"file_size", 6811},
+                                                             {"width", 64},
+                                                             {"height", 48}}}}}),
+         7);
+    tell(provider::telegram_text(++update, chat, "saci de trei zile"), 8);
+    tell(provider::telegram_text(++update, chat, "1"), 9);
+    const std::string confirmation = texts_to(fake, to).back();
+    std::smatch match;
+    REQUIRE_MESSAGE(std::regex_search(confirmation, match, std::regex("numărul ([0-9]+)")),
+                    confirmation);
+    const std::string number = match[1].str();
+    REQUIRE(eventually([&] { return photo_ref(dir, number).rfind("photo:", 0) == 0; }));
+    const std::string stored = read_file(dir.path() / "photos" / photo_ref(dir, number).substr(6));
+    CHECK(stored.substr(0, 8) == "\x89PNG\r\n\x1a\n");
+    CHECK_FALSE(contains(stored, "tEXt"));
+    CHECK_FALSE(contains(stored, "eXIf"));
+    CHECK_FALSE(contains(stored, "Marker-Jansen-Rivierenwijk"));
+    // The largest size was fetched, through getFile, without any bearer header.
+    bool fetched = false;
+    for (const RecordedRequest& request : fake.requests()) {
+      if (request.target == "/file/bot123:tg-token/photos/file_1.png") {
+        fetched = true;
+        CHECK(request.headers.count("authorization") == 0);
+      }
+    }
+    CHECK(fetched);
   }
 }

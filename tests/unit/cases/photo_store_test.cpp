@@ -76,7 +76,8 @@ struct PhotoFixture {
 
 }  // namespace
 
-TEST_CASE("photo store: a report with a provider photo queues one media job; its end is recorded once") {
+TEST_CASE(
+    "photo store: a report with a provider photo queues one media job; its end is recorded once") {
   PhotoFixture f;
   const store::ReportCreated created = f.report("subject-ro", "1479537139650973");
   const std::string report = std::to_string(created.report_id);
@@ -111,9 +112,10 @@ TEST_CASE("photo store: a refused photo tells the sender; a stored one is found 
   const store::ReportCreated refused = f.report("subject-ro", "media-1");
   const store::ReportCreated stored = f.report("", "media-2", kNoon + 1000);  // anonymous report
   const auto item_of = [&](const store::ReportCreated& created) {
-    return f.count("SELECT id FROM outbox WHERE channel = 'media' AND "
-                   "json_extract(payload, '$.report_id') = " +
-                   std::to_string(created.report_id));
+    return f.count(
+        "SELECT id FROM outbox WHERE channel = 'media' AND "
+        "json_extract(payload, '$.report_id') = " +
+        std::to_string(created.report_id));
   };
 
   store::ReportPhoto no;

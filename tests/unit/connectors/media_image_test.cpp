@@ -4,8 +4,6 @@
 // a WebP with EXIF and XMP chunks (cwebp + exiftool). After stripping, the GPS data and
 // the marker text are gone and the JPEG and PNG still decode (libjpeg, libpng) to the
 // very same pixels.
-#include "connectors/media/image.hpp"
-
 #include <doctest/doctest.h>
 #include <jpeglib.h>
 #include <png.h>
@@ -14,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 #include <vector>
+
+#include "connectors/media/image.hpp"
 
 using namespace buurtlijn::connectors::media;
 
@@ -248,10 +248,9 @@ TEST_CASE("media: a WebP loses its EXIF and XMP chunks and the VP8X flags that a
   CHECK_FALSE(has_gps_latitude(bytes));
   CHECK_FALSE(contains(bytes, kMarker));
   // The RIFF size matches the file, and the VP8 bitstream is untouched.
-  const auto riff = std::uint32_t(std::uint8_t(bytes[4])) |
-                    (std::uint32_t(std::uint8_t(bytes[5])) << 8) |
-                    (std::uint32_t(std::uint8_t(bytes[6])) << 16) |
-                    (std::uint32_t(std::uint8_t(bytes[7])) << 24);
+  const auto riff =
+      std::uint32_t(std::uint8_t(bytes[4])) | (std::uint32_t(std::uint8_t(bytes[5])) << 8) |
+      (std::uint32_t(std::uint8_t(bytes[6])) << 16) | (std::uint32_t(std::uint8_t(bytes[7])) << 24);
   CHECK(riff + 8 == bytes.size());
   const std::size_t vp8_before = original.find("VP8 ");
   const std::size_t vp8_after = bytes.find("VP8 ");

@@ -109,14 +109,13 @@ TEST_CASE("media: the Telegram getFile call, its answer and an unsafe file_path"
   CHECK(media::telegram_download_call(located->url).headers.empty());
   for (const char* path : {"../../etc/passwd", "/photos/x.jpg", "photos/x.jpg?y", "a@b/x.jpg"}) {
     CAPTURE(path);
-    const std::string body =
-        std::string(R"({"ok":true,"result":{"file_path":")") + path + R"("}})";
+    const std::string body = std::string(R"({"ok":true,"result":{"file_path":")") + path + R"("}})";
     const auto refused = media::parse_telegram_lookup(settings, {200, body, std::nullopt});
     REQUIRE_FALSE(refused);
     CHECK_FALSE(refused.error().transient);
   }
-  const auto limited =
-      media::parse_telegram_lookup(settings, {429, R"({"ok":false,"error_code":429})", std::nullopt});
+  const auto limited = media::parse_telegram_lookup(
+      settings, {429, R"({"ok":false,"error_code":429})", std::nullopt});
   REQUIRE_FALSE(limited);
   CHECK(limited.error().transient);
 }
@@ -127,15 +126,15 @@ TEST_CASE("media: a download URL must be https on an allow-listed host") {
                                 production));
   CHECK_FALSE(media::refuse_url("https://LOOKASIDE.fbsbx.com/x", production));
   const char* refused[] = {
-      "http://lookaside.fbsbx.com/x",                    // not https
-      "https://lookaside.fbsbx.com.evil.example/x",      // suffix trick
-      "https://evil.example/lookaside.fbsbx.com",        // host elsewhere
-      "https://lookaside.fbsbx.com@evil.example/x",      // user info
-      "https://169.254.169.254/latest/meta-data/",       // cloud metadata
-      "http://127.0.0.1:8080/admin/",                    // loopback without the test base
-      "file:///etc/passwd",                              // another scheme
-      "gopher://lookaside.fbsbx.com/x",                  // another scheme
-      "lookaside.fbsbx.com/x",                           // not absolute
+      "http://lookaside.fbsbx.com/x",                // not https
+      "https://lookaside.fbsbx.com.evil.example/x",  // suffix trick
+      "https://evil.example/lookaside.fbsbx.com",    // host elsewhere
+      "https://lookaside.fbsbx.com@evil.example/x",  // user info
+      "https://169.254.169.254/latest/meta-data/",   // cloud metadata
+      "http://127.0.0.1:8080/admin/",                // loopback without the test base
+      "file:///etc/passwd",                          // another scheme
+      "gopher://lookaside.fbsbx.com/x",              // another scheme
+      "lookaside.fbsbx.com/x",                       // not absolute
   };
   for (const char* url : refused) {
     CAPTURE(url);
@@ -152,8 +151,8 @@ TEST_CASE("media: a download URL must be https on an allow-listed host") {
 }
 
 TEST_CASE("photo files: random names, 0600, read back, and the sweep of unreferenced files") {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("buurtlijn-photos-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("buurtlijn-photos-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   const auto first = write_photo(dir, "first");
   const auto second = write_photo(dir, "second");
