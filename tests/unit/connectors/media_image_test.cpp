@@ -5,15 +5,20 @@
 // the marker text are gone and the JPEG and PNG still decode (libjpeg, libpng) to the
 // very same pixels.
 #include <doctest/doctest.h>
-#include <jpeglib.h>
 #include <png.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <vector>
 
 #include "connectors/media/image.hpp"
+
+// clang-format off
+#include <jpeglib.h>  // after <cstdio>: it needs FILE and size_t declared
+// clang-format on
 
 using namespace buurtlijn::connectors::media;
 
