@@ -248,8 +248,9 @@ Html photo_cell(const Console::Visit& visit, const std::string& photo_ref) {
     return fill(R"(<a href="/admin/photos/{{id}}">{{view}}</a>)",
                 {{"id", photo_ref.substr(6)}, {"view", visit.t("case.photo_view")}});
   }
-  if (photo_ref.rfind("refused:", 0) == 0)
+  if (photo_ref.rfind("refused:", 0) == 0) {
     return fill("{{t}}", {{"t", visit.t("case.photo_refused")}});
+  }
   if (!photo_ref.empty() && photo_ref.rfind("http", 0) != 0) {
     return fill("{{t}}", {{"t", visit.t("case.photo_pending")}});
   }

@@ -37,8 +37,9 @@ tl::expected<std::vector<std::string>, ConfigError> host_list(const YAML::Node& 
   std::vector<std::string> hosts;
   for (std::size_t i = 0; i < node.size(); ++i) {
     const std::string item_key = key + "[" + std::to_string(i) + "]";
-    if (!node[i].IsScalar() || node[i].Scalar().empty())
+    if (!node[i].IsScalar() || node[i].Scalar().empty()) {
       return refuse(item_key, "must be a host name");
+    }
     const std::string& host = node[i].Scalar();
     if (host.find_first_of("/:@ ") != std::string::npos) {
       return refuse(item_key, "must be a bare host name, without scheme, port or path");

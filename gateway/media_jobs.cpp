@@ -89,8 +89,6 @@ struct MediaJobs::Job {
 MediaJobs::MediaJobs(const Config& config, HttpClient& http, store::Store& store)
     : config_(config), http_(http), store_(store) {}
 
-MediaJobs::~MediaJobs() = default;
-
 void MediaJobs::start(const store::ClaimedOutboxItem& item, bool last_attempt,
                       std::function<void(MediaOutcome)> done) {
   boost::system::error_code error;
@@ -106,6 +104,12 @@ void MediaJobs::start(const store::ClaimedOutboxItem& item, bool last_attempt,
     job->channel = string_field(payload, "channel");
     job->media_id = string_field(payload, "media_id");
     job->language = string_field(payload, "lang");
+  }
+  if (!error && parsed.is_object() && parsed.as_object().empty()) {
+    // Scrubbed by attach_report_photo: the job ended before a crash or stop kept its
+    // outcome from being recorded.
+    job->done({MediaOutcome::Kind::done, "already recorded", {}});
+    return;
   }
   if (job->report_id == 0 || job->media_id.empty()) {
     job->done({MediaOutcome::Kind::failed, "the media payload names no report or media", {}});
@@ -211,8 +215,9 @@ void MediaJobs::transient(const std::shared_ptr<Job>& job, HttpResult answer, st
   outcome.kind = MediaOutcome::Kind::transient;
   outcome.reason = std::move(reason);
   outcome.answer = std::move(answer);
-  if (outcome.answer.status == 0 && outcome.answer.error.empty())
+  if (outcome.answer.status == 0 && outcome.answer.error.empty()) {
     outcome.answer.error = outcome.reason;
+  }
   job->done(std::move(outcome));
 }
 

@@ -52,7 +52,6 @@ struct MediaOutcome {
 class MediaJobs {
  public:
   MediaJobs(const Config& config, HttpClient& http, store::Store& store);
-  ~MediaJobs();
   MediaJobs(const MediaJobs&) = delete;
   MediaJobs& operator=(const MediaJobs&) = delete;
 

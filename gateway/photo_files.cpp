@@ -8,12 +8,19 @@
 
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 namespace buurtlijn::gateway {
+namespace {
+
+std::string errno_text() {
+  return std::error_code(errno, std::generic_category()).message();
+}
+
+}  // namespace
 
 std::filesystem::path photos_dir(const std::string& data_dir) {
   return std::filesystem::path(data_dir) / "photos";
@@ -52,14 +59,13 @@ tl::expected<std::string, std::string> write_photo(const std::filesystem::path& 
   }
   const std::filesystem::path path = dir / id;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return tl::unexpected(std::string("cannot create a photo file: ") + std::strerror(errno));
+  if (fd < 0) return tl::unexpected("cannot create a photo file: " + errno_text());
   std::size_t written = 0;
   while (written < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      const std::string reason = std::strerror(errno);
+      const std::string reason = errno_text();
       ::close(fd);
       ::unlink(path.c_str());
       return tl::unexpected("cannot write a photo file: " + reason);
@@ -68,7 +74,7 @@ tl::expected<std::string, std::string> write_photo(const std::filesystem::path& 
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     ::unlink(path.c_str());
-    return tl::unexpected(std::string("cannot sync a photo file: ") + std::strerror(errno));
+    return tl::unexpected("cannot sync a photo file: " + errno_text());
   }
   return id;
 }

@@ -40,8 +40,9 @@ std::uint32_t little32(std::string_view bytes, std::size_t at) {
 }
 
 void put_little32(std::string& out, std::uint32_t value) {
-  for (int shift = 0; shift < 32; shift += 8)
+  for (int shift = 0; shift < 32; shift += 8) {
     out.push_back(static_cast<char>((value >> shift) & 0xFF));
+  }
 }
 
 tl::expected<void, ImageError> check_dimensions(std::uint64_t width, std::uint64_t height) {
@@ -62,9 +63,10 @@ bool is_frame_marker(std::uint8_t marker) {
 }
 
 bool keep_app_segment(std::uint8_t marker, std::string_view payload) {
-  if (marker == 0xE0)
+  if (marker == 0xE0) {
     return payload.substr(0, 5) == std::string_view("JFIF\0", 5) ||
            payload.substr(0, 5) == std::string_view("JFXX\0", 5);
+  }
   if (marker == 0xEE) return payload.substr(0, 5) == "Adobe";
   return false;
 }

@@ -86,8 +86,9 @@ connectors::HttpCall whatsapp_lookup_call(const whatsapp::Settings& settings,
 }
 
 tl::expected<MediaLocation, LookupFailure> parse_whatsapp_lookup(const ProviderResponse& response) {
-  if (response.status < 200 || response.status >= 300)
+  if (response.status < 200 || response.status >= 300) {
     return tl::unexpected(failed_answer(response));
+  }
   json::error_code error;
   const json::value parsed = json::parse(response.body, error);
   if (error || !parsed.is_object()) return failure(false, "lookup answer is not a JSON object");
@@ -122,8 +123,9 @@ connectors::HttpCall telegram_lookup_call(const telegram::Settings& settings,
 
 tl::expected<MediaLocation, LookupFailure> parse_telegram_lookup(const telegram::Settings& settings,
                                                                  const ProviderResponse& response) {
-  if (response.status < 200 || response.status >= 300)
+  if (response.status < 200 || response.status >= 300) {
     return tl::unexpected(failed_answer(response));
+  }
   json::error_code error;
   const json::value parsed = json::parse(response.body, error);
   if (error || !parsed.is_object()) return failure(false, "getFile answer is not a JSON object");
@@ -135,8 +137,9 @@ tl::expected<MediaLocation, LookupFailure> parse_telegram_lookup(const telegram:
     return failure(false, "getFile answer is not ok");
   }
   const json::value* path = result->as_object().if_contains("file_path");
-  if (path == nullptr || !path->is_string())
+  if (path == nullptr || !path->is_string()) {
     return failure(false, "getFile answer has no file_path");
+  }
   const std::string_view file_path = path->as_string();
   if (!safe_file_path(file_path)) return failure(false, "getFile answer has an unsafe file_path");
   MediaLocation location;
