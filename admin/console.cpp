@@ -324,6 +324,11 @@ ConsoleResponse Console::dispatch(Visit& visit) {
     if (!visit.allowed(Permission::content)) return refuse(visit, 403, "error.role");
     return node_page(visit, visit.param("saved").empty() ? "" : visit.t("editor.saved"), {});
   }
+  if (path.rfind("photos/", 0) == 0) {  // a report's photo: /admin/photos/<id>
+    if (post) return refuse(visit, 405, "error.method");
+    if (!visit.allowed(Permission::cases)) return refuse(visit, 403, "error.role");
+    return photo(visit, std::string_view(path).substr(7));
+  }
   if (path == "case") {
     if (post) return refuse(visit, 405, "error.method");
     if (!visit.allowed(Permission::cases)) return refuse(visit, 403, "error.role");

@@ -16,7 +16,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -44,6 +46,11 @@ class ConsoleHost {
                        std::int64_t outbox_id, const std::string& payload) = 0;
   // The cases of the running server; null when it has none (the Cases page says so).
   virtual store::CaseStore* case_store() { return nullptr; }
+  // The bytes of stored report photo `id` (gateway/photo_files.hpp); nullopt when none.
+  virtual std::optional<std::string> photo_bytes(std::string_view id) {
+    (void)id;
+    return std::nullopt;
+  }
   // Plans and commits a move as `buurtlijn cases move` does (cases::plan_move, the
   // reporter updates queued, the outbox woken). The reason when refused.
   virtual tl::expected<store::CaseMoved, std::string> move_case(const cases::MoveInput& input) {
@@ -113,10 +120,11 @@ class Console {
   ConsoleResponse audit(Visit& visit);
   ConsoleResponse cases_queue(Visit& visit);  // console_cases.cpp
   ConsoleResponse case_page(Visit& visit, std::string_view notice,
-                            bool error);        // console_cases.cpp
-  ConsoleResponse case_move(Visit& visit);      // console_cases.cpp
-  ConsoleResponse dashboard(Visit& visit);      // console_dashboard.cpp
-  ConsoleResponse dashboard_csv(Visit& visit);  // console_dashboard.cpp
+                            bool error);                     // console_cases.cpp
+  ConsoleResponse case_move(Visit& visit);                   // console_cases.cpp
+  ConsoleResponse photo(Visit& visit, std::string_view id);  // console_cases.cpp
+  ConsoleResponse dashboard(Visit& visit);                   // console_dashboard.cpp
+  ConsoleResponse dashboard_csv(Visit& visit);               // console_dashboard.cpp
 
   // Validates, stores and publishes one text edit; returns problems for the person.
   std::vector<std::string> store_edit(Visit& visit, store::TextEdit edit);

@@ -12,6 +12,7 @@
 
 #include "admin/console_parts.hpp"
 #include "cases/workflow.hpp"
+#include "connectors/media/image.hpp"
 
 namespace buurtlijn::admin {
 
@@ -238,6 +239,49 @@ ConsoleResponse Console::cases_queue(Visit& visit) {
   return page(visit, visit.t("cases.title"), body, "cases");
 }
 
+namespace {
+
+// A report's photo: a link to the authenticated photo route when one is stored
+// ("photo:<id>"), a word when it was refused or is still being fetched.
+Html photo_cell(const Console::Visit& visit, const std::string& photo_ref) {
+  if (photo_ref.rfind("photo:", 0) == 0) {
+    return fill(R"(<a href="/admin/photos/{{id}}">{{view}}</a>)",
+                {{"id", photo_ref.substr(6)}, {"view", visit.t("case.photo_view")}});
+  }
+  if (photo_ref.rfind("refused:", 0) == 0) {
+    return fill("{{t}}", {{"t", visit.t("case.photo_refused")}});
+  }
+  if (!photo_ref.empty() && photo_ref.rfind("http", 0) != 0) {
+    return fill("{{t}}", {{"t", visit.t("case.photo_pending")}});
+  }
+  return {};
+}
+
+}  // namespace
+
+ConsoleResponse Console::photo(Visit& visit, std::string_view id) {
+  store::CaseStore* store = host_.case_store();
+  if (store == nullptr) return refuse(visit, 503, "cases.unavailable");
+  // Only a photo a report still references, of a case this person may see.
+  auto case_id = store->case_of_photo(std::string(id));
+  if (!case_id) return refuse(visit, 503, "error.store");
+  if (!*case_id) return refuse(visit, 404, "error.not_found");
+  auto found = store->find_case(**case_id);
+  if (!found) return refuse(visit, 503, "error.store");
+  if (!*found || !may_see(visit, (*found)->category)) return refuse(visit, 404, "error.not_found");
+  auto bytes = host_.photo_bytes(id);
+  if (!bytes) return refuse(visit, 404, "error.not_found");
+  const auto type = connectors::media::sniff(*bytes);
+  if (!type) return refuse(visit, 404, "error.not_found");  // never served as anything else
+  ConsoleResponse response;
+  response.content_type = std::string(connectors::media::mime_type(*type));
+  response.body = std::move(*bytes);
+  response.headers.emplace_back("Cache-Control", "private, no-store");
+  // X-Content-Type-Options: nosniff is on every response (gateway/http_responses.cpp).
+  response.headers.emplace_back("Content-Disposition", "inline");
+  return response;
+}
+
 ConsoleResponse Console::case_page(Visit& visit, std::string_view notice, bool error) {
   store::CaseStore* store = host_.case_store();
   if (store == nullptr) return refuse(visit, 503, "cases.unavailable");
@@ -259,12 +303,13 @@ ConsoleResponse Console::case_page(Visit& visit, std::string_view notice, bool e
     if (report.case_id != row.id) continue;
     report_rows += fill(
         "<tr><td>{{number}}</td><td>{{at}}</td><td>{{address}}</td><td>{{area}}</td><td>{{lang}}"
-        "</td></tr>",
+        "</td><td>{{photo}}</td></tr>",
         {{"number", std::to_string(report.public_number)},
          {"at", format_time(report.created_at)},
          {"address", report.address},
          {"area", area_text(report.area)},
-         {"lang", report.language}});
+         {"lang", report.language},
+         {"photo", photo_cell(visit, report.photo_ref)}});
   }
 
   auto history = store->case_history(row.id);
@@ -347,7 +392,7 @@ ConsoleResponse Console::case_page(Visit& visit, std::string_view notice, bool e
 <section><h2>{{h_steps}}</h2>{{steps}}</section>
 <section><h2>{{h_reports}}</h2>
 <div class="scroll"><table><caption>{{c_reports}}</caption>
-<thead><tr><th scope="col">{{r_number}}</th><th scope="col">{{r_at}}</th><th scope="col">{{r_address}}</th><th scope="col">{{l_area}}</th><th scope="col">{{r_lang}}</th></tr></thead>
+<thead><tr><th scope="col">{{r_number}}</th><th scope="col">{{r_at}}</th><th scope="col">{{r_address}}</th><th scope="col">{{l_area}}</th><th scope="col">{{r_lang}}</th><th scope="col">{{r_photo}}</th></tr></thead>
 <tbody>{{reports}}</tbody></table></div></section>
 <section><h2>{{h_history}}</h2><ol class="timeline">{{timeline}}</ol></section>
 <p><a href="/admin/cases">{{back}}</a></p>)html",
@@ -378,6 +423,7 @@ ConsoleResponse Console::case_page(Visit& visit, std::string_view notice, bool e
        {"r_at", visit.t("case.report_at")},
        {"r_address", visit.t("case.report_address")},
        {"r_lang", visit.t("case.report_language")},
+       {"r_photo", visit.t("case.report_photo")},
        {"reports", report_rows},
        {"h_history", visit.t("case.history")},
        {"timeline", timeline},

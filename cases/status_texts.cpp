@@ -21,8 +21,9 @@ struct StatusTexts::Impl {
 };
 
 const std::vector<std::string>& status_text_keys() {
-  static const std::vector<std::string> keys{"received", "planned", "handled", "closed",
-                                             "not_found"};
+  static const std::vector<std::string> keys{
+      "received",           "planned",       "handled", "closed", "not_found", "photo_too_large",
+      "photo_not_an_image", "photo_unusable"};
   return keys;
 }
 

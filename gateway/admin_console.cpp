@@ -19,6 +19,7 @@
 #include "connectors/webchat/webchat_frames.hpp"
 #include "gateway/app.hpp"
 #include "gateway/log.hpp"
+#include "gateway/photo_files.hpp"
 #include "gateway/webhooks.hpp"
 
 namespace buurtlijn::gateway {
@@ -66,6 +67,9 @@ class ServerConsoleHost final : public admin::ConsoleHost {
     if (app_.wake_outbox) app_.wake_outbox();
   }
   store::CaseStore* case_store() override { return app_.cases ? &app_.store->cases() : nullptr; }
+  std::optional<std::string> photo_bytes(std::string_view id) override {
+    return read_photo(photos_dir(app_.config.store.data_dir), id);
+  }
   tl::expected<store::CaseMoved, std::string> move_case(const cases::MoveInput& input) override {
     if (!app_.cases) return tl::unexpected(std::string("no case handling in this server"));
     auto planned =

@@ -256,6 +256,8 @@ const std::map<std::string, Section>& sections() {
                    [](Config& c, auto v) { c.retention.contact_idle_days = unsigned(v); })},
            {"report_days",
             number(0, 3650, [](Config& c, auto v) { c.retention.report_days = unsigned(v); })},
+           {"photo_days",
+            number(0, 3650, [](Config& c, auto v) { c.retention.photo_days = unsigned(v); })},
            {"interval_ms",
             millis(100, 86'400'000, [](Config& c, auto v) { c.retention.interval = v; })},
            {"batch_rows",
@@ -378,6 +380,12 @@ tl::expected<Config, ConfigError> parse_config(std::string_view yaml_text) {
       continue;
     }
     if (name == "cases" || name == "open311") continue;
+    if (name == "media") {
+      if (auto parsed = parse_media_section(entry.second, config.media); !parsed) {
+        return tl::unexpected(parsed.error());
+      }
+      continue;
+    }
     const auto section = sections().find(name);
     if (section == sections().end()) return refuse(name, "unknown section");
     if (entry.second.IsNull()) continue;

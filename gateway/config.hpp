@@ -18,6 +18,7 @@
 #include "cases/routing.hpp"
 #include "gateway/cases_config.hpp"
 #include "gateway/forwarders_config.hpp"
+#include "gateway/media_config.hpp"
 
 namespace buurtlijn::gateway {
 
@@ -96,6 +97,7 @@ struct RetentionConfig {
   unsigned contact_idle_days = 365;  // a reply address after the person's last message
   unsigned report_days = 365;        // a report's description, photo, address, reporter link
                                      // after its case closed
+  unsigned photo_days = 365;         // a report's stored photo after the report was made
   milliseconds interval{3'600'000};  // between runs (sooner while a run finds more)
   std::size_t batch_rows = 5000;     // most rows of each kind per run
 };
@@ -157,6 +159,7 @@ struct Config {
   cases::CasesSettings cases;  // sections "cases" and "open311": gateway/cases_config.hpp
   Open311Config open311;
   ForwardingConfig forwarding;  // cases.forwarders, cases.public_base_url
+  MediaConfig media;            // report photos: gateway/media_config.hpp
   Secrets secrets;
 };
 

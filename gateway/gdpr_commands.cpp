@@ -8,9 +8,13 @@
 #include <future>
 #include <iostream>
 #include <memory>
+#include <set>
 
+#include "connectors/media/image.hpp"
 #include "gateway/config.hpp"
+#include "gateway/photo_files.hpp"
 #include "gateway/pseudonym.hpp"
+#include "store/case_store.hpp"
 #include "store/gdpr_store.hpp"
 
 namespace buurtlijn::gateway {
@@ -50,6 +54,33 @@ tl::expected<Config, std::string> resolve(const po::variables_map& values) {
     return tl::unexpected("configuration refused: " + secrets.error().describe());
   }
   return std::move(*config);
+}
+
+// The stored photos of the exported reports: that they exist, their type and size, never
+// their bytes (reports.photo_ref "photo:<id>", the file in <data_dir>/photos/).
+boost::json::array stored_photos(const boost::json::object& tables,
+                                 const std::filesystem::path& dir) {
+  boost::json::array photos;
+  const auto* reports = tables.if_contains("reports");
+  if (reports == nullptr || !reports->is_array()) return photos;
+  for (const auto& row : reports->as_array()) {
+    if (!row.is_object()) continue;
+    const auto* ref = row.as_object().if_contains("photo_ref");
+    const auto* number = row.as_object().if_contains("public_number");
+    if (ref == nullptr || !ref->is_string()) continue;
+    const auto id = stored_photo_id(ref->as_string());
+    if (!id) continue;
+    boost::json::object photo{{"report", number != nullptr ? *number : nullptr}};
+    if (const auto bytes = read_photo(dir, *id)) {
+      const auto type = connectors::media::sniff(*bytes);
+      photo["type"] = type ? connectors::media::mime_type(*type) : "unknown";
+      photo["bytes"] = static_cast<std::int64_t>(bytes->size());
+    } else {
+      photo["type"] = "missing";
+    }
+    photos.push_back(std::move(photo));
+  }
+  return photos;
 }
 
 boost::json::value json_of(const store::GdprValue& value) {
@@ -137,8 +168,11 @@ int run(const std::string& verb, const po::variables_map& values, std::ostream& 
       }
       tables[table.name] = std::move(rows);
     }
+    document["photos"] = stored_photos(tables, photos_dir(config->store.data_dir));
     document["data"] = std::move(tables);
   } else {
+    // The photos whose reference the erasure removes: referenced before, not after.
+    auto before = db.cases().referenced_photo_ids();
     auto erased = wait<store::GdprErasure>(
         [&](auto done) { store::gdpr_erase(db, subject, actor, now, std::move(done)); });
     if (!erased) {
@@ -156,6 +190,14 @@ int run(const std::string& verb, const po::variables_map& values, std::ostream& 
                           {"handovers", erased->handovers},
                           {"conversations", erased->conversations},
                           {"reports_anonymised", erased->reports_anonymised}};
+    std::int64_t photos = 0;
+    if (auto after = db.cases().referenced_photo_ids(); before && after) {
+      const std::set<std::string> still(after->begin(), after->end());
+      for (const std::string& id : *before) {
+        if (still.count(id) == 0 && delete_photo(photos_dir(config->store.data_dir), id)) ++photos;
+      }
+    }
+    document["erased"].as_object()["photos"] = photos;
   }
   db.close();
   out << boost::json::serialize(document) << "\n";

@@ -37,6 +37,8 @@ struct HttpClient::Transfer {
   std::unique_ptr<curl_slist, SlistDeleter> recipients;  // SMTP only
   std::string upload;                                    // SMTP only: the message
   std::size_t uploaded = 0;
+  std::size_t max_body = kMaxResponseBytes;
+  bool abort_past_cap = false;  // downloads: cut off instead of reading on
 
   static std::size_t on_upload(char* buffer, std::size_t size, std::size_t count, void* user) {
     auto* self = static_cast<Transfer*>(user);
@@ -50,8 +52,11 @@ struct HttpClient::Transfer {
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto* self = static_cast<Transfer*>(user);
     const std::size_t bytes = size * count;
-    const std::size_t room =
-        kMaxResponseBytes - std::min(kMaxResponseBytes, self->result.body.size());
+    const std::size_t room = self->max_body - std::min(self->max_body, self->result.body.size());
+    if (bytes > room && self->abort_past_cap) {
+      self->result.too_large = true;
+      return 0;  // libcurl aborts the transfer (CURLE_WRITE_ERROR)
+    }
     if (bytes > room) self->truncated = true;
     self->result.body.append(data, std::min(bytes, room));
     return bytes;  // keep reading (and dropping) past the cap: the status still counts
@@ -92,9 +97,23 @@ HttpClient::~HttpClient() {
   abandon_all();
 }
 
+void HttpClient::start_download(const connectors::HttpCall& call, std::size_t max_body,
+                                std::chrono::milliseconds timeout, Done done) {
+  auto transfer = std::make_unique<Transfer>();
+  transfer->done = std::move(done);
+  transfer->max_body = max_body;
+  transfer->abort_past_cap = true;
+  begin(std::move(transfer), call, timeout);
+}
+
 void HttpClient::start(const connectors::HttpCall& call, Done done) {
   auto transfer = std::make_unique<Transfer>();
   transfer->done = std::move(done);
+  begin(std::move(transfer), call, timeout_);
+}
+
+void HttpClient::begin(std::unique_ptr<Transfer> transfer, const connectors::HttpCall& call,
+                       std::chrono::milliseconds timeout) {
   transfer->easy.reset(curl_easy_init());
   CURL* easy = transfer->easy.get();
   if (easy == nullptr) {
@@ -117,10 +136,13 @@ void HttpClient::start(const connectors::HttpCall& call, Done done) {
   curl_easy_setopt(easy, CURLOPT_URL, call.url.c_str());
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min<std::int64_t>(timeout_.count(), 10'000)));
+                   static_cast<long>(std::min<std::int64_t>(timeout.count(), 10'000)));
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (transfer->abort_past_cap) {
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(transfer->max_body));
+  }
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
@@ -226,6 +248,7 @@ void HttpClient::complete_finished() {
     } else {
       transfer->result.status = 0;
       transfer->result.error = curl_easy_strerror(code);
+      if (code == CURLE_FILESIZE_EXCEEDED) transfer->result.too_large = true;
       transfer->result.maybe_received =
           code != CURLE_COULDNT_CONNECT && code != CURLE_COULDNT_RESOLVE_HOST &&
           code != CURLE_COULDNT_RESOLVE_PROXY && code != CURLE_SSL_CONNECT_ERROR;

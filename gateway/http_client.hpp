@@ -32,6 +32,9 @@ struct HttpResult {
   // False when status is 0 and the request surely never left (no connection could be
   // made); true otherwise: a timeout or a reset may come after the provider had it.
   bool maybe_received = true;
+  // start_download() only: the body passed its cap and the transfer was cut off there
+  // (status 0, body incomplete).
+  bool too_large = false;
 };
 
 // An e-mail handed to an SMTP server (smtp:// or smtps://): libcurl does the dialogue
@@ -57,6 +60,11 @@ class HttpClient {
 
   // Starts `call`; `done` runs later on the owning thread, inside run_once().
   void start(const connectors::HttpCall& call, Done done);
+  // Like start(), for a file: the body is kept up to `max_body` bytes, and the transfer
+  // is aborted as soon as the announced length (Content-Length) or the bytes received go
+  // past it (then too_large). `timeout` replaces the client's timeout for this call.
+  void start_download(const connectors::HttpCall& call, std::size_t max_body,
+                      std::chrono::milliseconds timeout, Done done);
   // Starts an SMTP transfer on the same multi handle; `done` as for start().
   void start_mail(const MailCall& call, Done done);
   // Waits up to `wait` for network activity or wakeup(), moves the transfers on and
@@ -73,6 +81,8 @@ class HttpClient {
     void operator()(CURLM* multi) const noexcept { curl_multi_cleanup(multi); }
   };
 
+  void begin(std::unique_ptr<Transfer> transfer, const connectors::HttpCall& call,
+             std::chrono::milliseconds timeout);
   void complete_finished();
   void add(std::unique_ptr<Transfer> transfer);
 

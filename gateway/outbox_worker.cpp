@@ -18,6 +18,7 @@
 #include "gateway/forwarders.hpp"
 #include "gateway/http_client.hpp"
 #include "gateway/log.hpp"
+#include "gateway/media_jobs.hpp"
 #include "gateway/token_bucket.hpp"
 
 namespace buurtlijn::gateway {
@@ -71,6 +72,7 @@ class OutboxWorker::Loop {
         metrics_(metrics),
         inbox_(std::move(inbox)),
         http_(config.outbox.request_timeout),
+        media_(config, http_, store),
         random_(std::random_device{}()) {
     build_channels();
   }
@@ -91,6 +93,8 @@ class OutboxWorker::Loop {
   void send(Channel& channel, store::ClaimedOutboxItem item);
   // The forwarders' channels ("email", "open311"): rendered from the item itself.
   void send_forward(Channel& channel, store::ClaimedOutboxItem item);
+  // The "media" channel: a report photo fetched from its provider (media_jobs.hpp).
+  void send_media(Channel& channel, store::ClaimedOutboxItem item);
   void on_answer(Channel& channel, const store::ClaimedOutboxItem& item, HttpResult answer);
   void finish(const Channel& channel, store::OutboxOutcome outcome, std::string_view result);
   void flush_outcomes();
@@ -105,6 +109,7 @@ class OutboxWorker::Loop {
   Metrics& metrics_;
   std::shared_ptr<Inbox> inbox_;
   HttpClient http_;
+  MediaJobs media_;
   std::vector<std::unique_ptr<Channel>> channels_;
   std::vector<store::OutboxOutcome> outcomes_;
   std::mt19937_64 random_;
@@ -198,6 +203,19 @@ void OutboxWorker::Loop::build_channels() {
   if (any_open311) {
     add(std::string(kOpen311Channel), forward_limits, unused_render,
         &connectors::open311::classify_post_response);
+  }
+  if (media_jobs_enabled(config_)) {
+    // Only failed calls reach classify (MediaJobs decides the rest): retry them.
+    add(std::string(kMediaChannel),
+        ChannelLimits{config_.media.downloads_per_second,
+                      static_cast<unsigned>(std::max(1.0, config_.media.downloads_per_second)),
+                      0.0},
+        unused_render, [](const connectors::ProviderResponse& response) {
+          connectors::SendOutcome outcome;
+          outcome.kind = connectors::SendOutcome::Kind::retry;
+          outcome.reason = "media: " + std::to_string(response.status);
+          return outcome;
+        });
   }
 }
 
@@ -302,7 +320,30 @@ void OutboxWorker::Loop::send_forward(Channel& channel, store::ClaimedOutboxItem
   http_.start(*call, std::move(done));
 }
 
+void OutboxWorker::Loop::send_media(Channel& channel, store::ClaimedOutboxItem item) {
+  Channel* target = &channel;
+  const bool last_attempt = item.attempts >= static_cast<int>(config_.outbox.max_attempts);
+  media_.start(item, last_attempt, [this, target, item](MediaOutcome outcome) {
+    switch (outcome.kind) {
+      case MediaOutcome::Kind::done:
+        finish(*target, {item.id, store::OutboxOutcome::Kind::sent, {}, 0, {}}, "sent");
+        return;
+      case MediaOutcome::Kind::failed:
+        finish(*target, {item.id, store::OutboxOutcome::Kind::failed, {}, 0, outcome.reason},
+               "failed");
+        return;
+      case MediaOutcome::Kind::transient:
+        on_answer(*target, item, std::move(outcome.answer));
+        return;
+    }
+  });
+}
+
 void OutboxWorker::Loop::send(Channel& channel, store::ClaimedOutboxItem item) {
+  if (channel.name == kMediaChannel) {
+    send_media(channel, std::move(item));
+    return;
+  }
   if (channel.name == kEmailChannel || channel.name == kOpen311Channel) {
     send_forward(channel, std::move(item));
     return;
@@ -551,6 +592,7 @@ std::vector<std::string> OutboxWorker::configured_channels(const Config& config)
   if (config.secrets.whatsapp_enabled()) names.emplace_back("whatsapp");
   if (config.secrets.telegram_enabled()) names.emplace_back("telegram");
   if (config.secrets.kannel_enabled()) names.emplace_back("kannel");
+  if (media_jobs_enabled(config)) names.emplace_back(kMediaChannel);
   for (const Forwarder& forwarder : config.forwarding.forwarders) {
     if (forwarder.email && std::find(names.begin(), names.end(), kEmailChannel) == names.end()) {
       names.emplace_back(kEmailChannel);

@@ -140,6 +140,14 @@ boost::asio::awaitable<ReportResult> create_chat_report(store::Store& store,
     log::warn("report.refused", {{"category", form.category}, {"reason", planned.error().reason}});
     co_return result;
   }
+  // A photo sent through WhatsApp or Telegram is fetched later by the outbox's "media"
+  // channel (gateway/media_jobs.hpp), never inside this request.
+  if (!form.photo_ref.empty() && (request.channel == "whatsapp" || request.channel == "telegram")) {
+    const boost::json::object media{
+        {"channel", request.channel}, {"media_id", form.photo_ref}, {"lang", request.language}};
+    planned->write.media =
+        store::QueuedMedia{boost::json::serialize(media), request.subject_pseudonym};
+  }
   planned->write.source_message = request.source_message;
   attach_forwards(cases.forwarding, planned->write);  // queued with the case, same write
   const auto submit = [&store, &planned](auto done) {

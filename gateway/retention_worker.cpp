@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "gateway/log.hpp"
+#include "gateway/photo_files.hpp"
 #include "store/case_store.hpp"
 
 namespace buurtlijn::gateway {
@@ -16,6 +17,9 @@ constexpr std::int64_t kDayMillis = 24LL * 3600 * 1000;
 constexpr std::chrono::milliseconds kFirstRunDelay{2'000};
 // While a run finds more than one batch: a short pause, so others get the writer.
 constexpr std::chrono::milliseconds kMoreDelay{200};
+// A photo file nobody references is deleted once it is this old: a younger one may
+// belong to a media job that has not committed its reference yet.
+constexpr std::chrono::seconds kUnreferencedPhotoAge{900};
 
 store::Millis now_millis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -39,6 +43,8 @@ RetentionWorker::RetentionWorker(boost::asio::io_context& io, store::Store& stor
       policy_(retention_policy(config.retention)),
       interval_(config.retention.interval),
       report_age_ms_(static_cast<std::int64_t>(config.retention.report_days) * kDayMillis),
+      photo_age_ms_(static_cast<std::int64_t>(config.retention.photo_days) * kDayMillis),
+      photos_dir_(photos_dir(config.store.data_dir)),
       log_directory_(config.log.directory),
       log_retention_days_(config.log.retention_days),
       metrics_(metrics),
@@ -77,6 +83,31 @@ void RetentionWorker::run() {
           if (!*stopped) purged(reports);
         });
       });
+  store_.cases().expire_photos(
+      now - photo_age_ms_,
+      [this, stopped = stopped_](store::Result<std::vector<std::string>> photos) {
+        boost::asio::post(io_, [this, stopped, photos = std::move(photos)] {
+          if (!*stopped) photos_expired(photos);
+        });
+      });
+}
+
+void RetentionWorker::photos_expired(const store::Result<std::vector<std::string>>& photos) {
+  if (!photos) {
+    metrics_.count_retention_failure();
+    log::error("retention.photos_failed", {{"reason", photos.error().message}});
+    return;
+  }
+  std::int64_t deleted = 0;
+  for (const std::string& id : *photos) deleted += delete_photo(photos_dir_, id) ? 1 : 0;
+  // Then the files whose report was anonymised, erased or never committed.
+  if (auto referenced = store_.cases().referenced_photo_ids()) {
+    deleted += sweep_photos(photos_dir_, *referenced, kUnreferencedPhotoAge);
+  } else {
+    log::error("retention.photos_failed", {{"reason", referenced.error().message}});
+  }
+  metrics_.count_retention("photos", deleted);
+  if (deleted > 0) log::info("retention.photos_deleted", {{"photos", deleted}});
 }
 
 void RetentionWorker::purged(const store::Result<std::int64_t>& reports) {

@@ -8,7 +8,10 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "gateway/config.hpp"
 #include "gateway/metrics.hpp"
@@ -28,13 +31,17 @@ class RetentionWorker {
   void run();
   void finished(const store::Result<store::RetentionOutcome>& outcome);
   void purged(const store::Result<std::int64_t>& reports);
+  // Deletes the files of the photos past retention, then unreferenced ones.
+  void photos_expired(const store::Result<std::vector<std::string>>& photos);
 
   boost::asio::io_context& io_;
   store::Store& store_;
   store::RetentionPolicy policy_;
   std::chrono::milliseconds interval_;
   std::int64_t report_age_ms_;  // reports of cases closed longer ago are anonymised
-  std::string log_directory_;   // daily log files to prune; empty when logging to stdout
+  std::int64_t photo_age_ms_;   // photos of reports made longer ago are deleted
+  std::filesystem::path photos_dir_;
+  std::string log_directory_;  // daily log files to prune; empty when logging to stdout
   unsigned log_retention_days_;
   Metrics& metrics_;
   std::shared_ptr<boost::asio::steady_timer> timer_;

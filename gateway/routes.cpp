@@ -51,6 +51,8 @@ Router make_router() {
       // The console (admin/console.hpp): pages, their static files, the JSON the pages use.
       {RouteId::admin_page, "admin_page", "/admin/", {http::verb::get}, small},
       {RouteId::admin_asset, "admin_asset", "/admin/static/*", {http::verb::get}, small},
+      // A report's stored photo (gateway/media_jobs.hpp), behind the console's login.
+      {RouteId::admin_page, "admin_photo", "/admin/photos/*", {http::verb::get}, small},
       {RouteId::admin_api,
        "admin_api",
        "/admin/api/*",

@@ -1,6 +1,7 @@
 // The SQL of the case reads (see case_store.hpp). Each function leases its cached
 // statements and releases them before it returns.
 #include "store/case_sql.hpp"
+#include "store/photo_sql.hpp"
 #include "store/sqlite_error.hpp"
 
 namespace buurtlijn::store {
@@ -311,6 +312,23 @@ class SqliteCaseStore final : public CaseStore {
         [closed_before](SqliteConnection& db) {
           return write_purge_closed_reports(db, closed_before);
         },
+        std::move(done));
+  }
+  void attach_report_photo(ReportPhoto photo, std::function<void(Result<bool>)> done) override {
+    writer_.submit<bool>([photo = std::move(photo)](
+                             SqliteConnection& db) { return write_attach_report_photo(db, photo); },
+                         std::move(done));
+  }
+  Result<std::vector<std::string>> referenced_photo_ids() override {
+    return read([&](SqliteConnection& db) { return read_referenced_photo_ids(db); });
+  }
+  Result<std::optional<std::int64_t>> case_of_photo(const std::string& id) override {
+    return read([&](SqliteConnection& db) { return read_case_of_photo(db, id); });
+  }
+  void expire_photos(Millis created_before,
+                     std::function<void(Result<std::vector<std::string>>)> done) override {
+    writer_.submit<std::vector<std::string>>(
+        [created_before](SqliteConnection& db) { return write_expire_photos(db, created_before); },
         std::move(done));
   }
 

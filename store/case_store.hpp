@@ -35,6 +35,31 @@ struct QueuedForward {
   bool with_reporter_contact = false;
 };
 
+// A photo a reporter sent through WhatsApp or Telegram, fetched later by the outbox's
+// "media" channel (gateway/media_jobs.hpp): queued in the same transaction as the report.
+// The item carries the chatting subject (for the "could not use your photo" message) even
+// when the report is anonymous; the link goes when the job finishes (attach_report_photo).
+struct QueuedMedia {
+  std::string payload_json;       // {"channel","media_id","lang"}; the write adds "report_id"
+  std::string subject_pseudonym;  // who sent it; empty: nobody to tell
+};
+
+// The end of a photo job: the report's photo_ref becomes `photo_ref` ("photo:<id>" for a
+// stored photo, "refused:<reason>" otherwise) if it still holds `expected_ref` (else the
+// report was erased or purged meanwhile and nothing changes). The job's outbox item loses
+// its payload and subject in any case. With `message_payload`, the subject of the item is
+// told on `channel` (one reply, in the report's language).
+struct ReportPhoto {
+  std::int64_t report_id = 0;
+  std::int64_t media_item_id = 0;
+  std::string expected_ref;
+  std::string photo_ref;
+  std::string channel;
+  std::string message_payload;  // empty: no message
+  std::string message_text;
+  Millis at = 0;
+};
+
 // A new report and, when it does not join an open case, the case it opens.
 struct NewReport {
   std::string category;
@@ -69,6 +94,7 @@ struct NewReport {
   std::vector<std::int64_t> number_candidates;
   // Queued only when the report opens a new case.
   std::vector<QueuedForward> forwards;
+  std::optional<QueuedMedia> media;  // a provider photo to fetch
 };
 
 struct ReportCreated {
@@ -266,6 +292,17 @@ class CaseStore {
   // of reports cleared.
   virtual void purge_closed_reports(Millis closed_before,
                                     std::function<void(Result<std::int64_t>)> done) = 0;
+
+  // Report photos (gateway/media_jobs.hpp). `done` gets true when the report changed.
+  virtual void attach_report_photo(ReportPhoto photo, std::function<void(Result<bool>)> done) = 0;
+  // The ids of every stored photo a report still references ("photo:<id>").
+  virtual Result<std::vector<std::string>> referenced_photo_ids() = 0;
+  // The case of the report that references photo `id`; nullopt when none does.
+  virtual Result<std::optional<std::int64_t>> case_of_photo(const std::string& id) = 0;
+  // Retention: forgets the stored photos of reports made before `created_before`.
+  // `done` gets the ids of the photos forgotten (the caller deletes their files).
+  virtual void expire_photos(Millis created_before,
+                             std::function<void(Result<std::vector<std::string>>)> done) = 0;
 };
 
 }  // namespace buurtlijn::store

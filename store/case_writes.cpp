@@ -5,6 +5,7 @@
 
 #include "store/case_sql.hpp"
 #include "store/forward_sql.hpp"
+#include "store/photo_sql.hpp"
 #include "store/sqlite_error.hpp"
 
 namespace buurtlijn::store {
@@ -184,6 +185,8 @@ Result<ReportCreated> write_report(SqliteConnection& db, const NewReport& report
   if (auto ok = s.run(); !ok) return tl::unexpected(with_context(ok.error(), "create report"));
   created.report_id = db.last_insert_rowid();
   created.public_number = *number;
+  if (auto queued = queue_media(db, report, created); !queued)
+    return tl::unexpected(queued.error());
   if (!created.joined_existing) {
     if (auto queued = queue_forwards(db, report, created, *subject); !queued) {
       return tl::unexpected(queued.error());

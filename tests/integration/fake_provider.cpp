@@ -4,11 +4,13 @@
 
 #include <sys/socket.h>
 
+#include <array>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <cctype>
+#include <cstdio>
 
 namespace buurtlijn::testing {
 
@@ -101,6 +103,62 @@ std::vector<RecordedRequest> FakeProvider::requests() const {
   return requests_;
 }
 
+std::vector<StreamRecord> FakeProvider::streams() const {
+  const std::lock_guard lock(mutex_);
+  return streams_;
+}
+
+bool FakeProvider::stream(asio::ip::tcp::socket& socket, const std::string& target,
+                          std::size_t bytes) {
+  std::size_t index = 0;
+  {
+    const std::lock_guard lock(mutex_);
+    index = streams_.size();
+    streams_.push_back(StreamRecord{target, 0, false, false});
+  }
+  const auto record = [&](std::size_t written, bool completed) {
+    const std::lock_guard lock(mutex_);
+    streams_[index].bytes_written = written;
+    streams_[index].completed = completed;
+    streams_[index].finished = true;
+    changed_.notify_all();
+  };
+  boost::system::error_code error;
+  asio::write(socket,
+              asio::buffer(std::string_view("HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\n"
+                                            "Transfer-Encoding: chunked\r\n\r\n")),
+              error);
+  if (error) {
+    record(0, false);
+    return false;
+  }
+  constexpr std::size_t kChunk = 64 * 1024;
+  std::string chunk(kChunk, '\0');
+  chunk.replace(0, 4, "\xFF\xD8\xFF\xE0");
+  std::size_t written = 0;
+  while (written < bytes) {
+    const std::size_t size = std::min(kChunk, bytes - written);
+    char head[32];
+    const int head_size = std::snprintf(head, sizeof head, "%zx\r\n", size);
+    const std::array<asio::const_buffer, 3> parts{asio::buffer(head, std::size_t(head_size)),
+                                                  asio::buffer(chunk.data(), size),
+                                                  asio::buffer("\r\n", 2)};
+    asio::write(socket, parts, error);
+    if (error) {
+      record(written, false);
+      return false;
+    }
+    written += size;
+    {
+      const std::lock_guard lock(mutex_);
+      streams_[index].bytes_written = written;
+    }
+  }
+  asio::write(socket, asio::buffer(std::string_view("0\r\n\r\n")), error);
+  record(written, !error);
+  return !error;
+}
+
 bool FakeProvider::wait_for_requests(std::size_t count, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(mutex_);
   return changed_.wait_for(lock, timeout, [&] { return requests_.size() >= count; });
@@ -141,6 +199,10 @@ void FakeProvider::serve(std::shared_ptr<asio::ip::tcp::socket> socket) {
     recorded.body = request.body();
     fill_from_body(recorded);
     const FakeAnswer answer = answer_for(recorded);
+    if (answer.stream_bytes > 0) {
+      if (!stream(*socket, recorded.target, answer.stream_bytes)) return;
+      continue;
+    }
     if (answer.hang || answer.delay.count() > 0) {
       std::unique_lock lock(mutex_);
       if (answer.hang) {

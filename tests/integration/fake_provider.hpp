@@ -45,6 +45,18 @@ struct FakeAnswer {
   bool hang = false;   // never answer (until the fake stops)
   bool reset = false;  // abort the connection (TCP reset) instead of answering
   std::string raw{};   // bytes written instead of an HTTP answer, then the connection closes
+  // When above 0: a 200 whose body is this many bytes (starting with the JPEG magic),
+  // streamed in chunked encoding without a Content-Length, 64 KiB at a time, until all
+  // is written or the client closes the connection (see FakeProvider::streams()).
+  std::size_t stream_bytes = 0;
+};
+
+// What became of a streamed answer.
+struct StreamRecord {
+  std::string target;
+  std::size_t bytes_written = 0;  // body bytes the kernel accepted
+  bool completed = false;         // every byte was written
+  bool finished = false;          // the stream ended (completed or cut off)
 };
 
 class FakeProvider {
@@ -62,6 +74,7 @@ class FakeProvider {
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   void set_responder(Responder responder);
   std::vector<RecordedRequest> requests() const;
+  std::vector<StreamRecord> streams() const;
   // Waits until at least `count` requests arrived; false after the timeout.
   bool wait_for_requests(std::size_t count, std::chrono::milliseconds timeout) const;
 
@@ -69,6 +82,8 @@ class FakeProvider {
   void accept_loop();
   void serve(std::shared_ptr<boost::asio::ip::tcp::socket> socket);
   FakeAnswer answer_for(RecordedRequest& request);
+  // Writes a streamed answer (FakeAnswer::stream_bytes); false when the client went away.
+  bool stream(boost::asio::ip::tcp::socket& socket, const std::string& target, std::size_t bytes);
 
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
@@ -78,6 +93,7 @@ class FakeProvider {
   bool stopping_ = false;
   Responder responder_;
   std::vector<RecordedRequest> requests_;
+  std::vector<StreamRecord> streams_;
   std::map<std::string, int> repeats_;
   std::uint64_t next_id_ = 1;
   std::vector<std::shared_ptr<boost::asio::ip::tcp::socket>> sockets_;

@@ -101,8 +101,10 @@ TEST_CASE("report conversation: a Romanian resident reports bags beside a contai
     return FakeAnswer{
         201, R"([{"service_request_id":"SIG-77","service_notice":""}])", {}, {}, false};
   });
+  // The photo's provider id is kept as sent: fetching it is report_photo_test's part.
   const auto config = dir.path() / "forward.yaml";
-  std::ofstream(config) << "cases:\n  public_base_url: https://buurtlijn.example\n"
+  std::ofstream(config) << "media:\n  enabled: false\n"
+                        << "cases:\n  public_base_url: https://buurtlijn.example\n"
                         << "  forwarders:\n    - team: waste_team\n      open311:\n"
                         << "        endpoint: " << remote.base_url() << "/open311/v2\n"
                         << "        service_code: afval\n";
