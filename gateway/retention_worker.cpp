@@ -111,6 +111,7 @@ void RetentionWorker::finished(const store::Result<store::RetentionOutcome>& out
       {"subscription_events", deleted.subscription_events},
       {"admin_sessions", deleted.admin_sessions},
       {"handovers", deleted.handovers},
+      {"farewell_subjects", deleted.farewells},
   };
   boost::json::object counts;
   std::int64_t total = 0;

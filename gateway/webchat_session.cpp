@@ -266,6 +266,10 @@ asio::awaitable<void> WebchatSession::take_turn(std::string client_id, std::stri
       app_.metrics.count_outbound(kChannel);
     }
   }
+  if (outcome->erased) {  // the conversation is gone; the next message starts a new one
+    app_.webchat.attach(0, this);
+    conversation_id_ = 0;
+  }
   for (const dialogs::Action& action : outcome->actions) {
     if (action.kind == dialogs::Action::Kind::hand_over) {
       log::info("conversation.hand_over",
