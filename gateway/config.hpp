@@ -92,12 +92,13 @@ struct OutboxConfig {
 
 // How long personal data is kept (docs/privacy.md), enforced by a job inside `serve`.
 struct RetentionConfig {
-  unsigned message_days = 90;        // message texts, sent replies, half-filled forms; 0: at once
-  unsigned contact_idle_days = 365;  // a reply address after the person's last message
-  unsigned report_days = 365;        // a report's description, photo, address, reporter link
-                                     // after its case closed
-  milliseconds interval{3'600'000};  // between runs (sooner while a run finds more)
-  std::size_t batch_rows = 5000;     // most rows of each kind per run
+  unsigned message_days = 90;         // message texts, sent replies, half-filled forms; 0: at once
+  unsigned contact_idle_days = 365;   // a reply address after the person's last message
+  unsigned report_days = 365;         // a report's description, photo, address, reporter link
+                                      // after its case closed
+  unsigned case_anonymise_years = 5;  // a closed case loses address, coordinates, notes
+  milliseconds interval{3'600'000};   // between runs (sooner while a run finds more)
+  std::size_t batch_rows = 5000;      // most rows of each kind per run
 };
 
 // The notification API (POST /api/v1/notifications). A WhatsApp recipient whose last

@@ -39,6 +39,9 @@ RetentionWorker::RetentionWorker(boost::asio::io_context& io, store::Store& stor
       policy_(retention_policy(config.retention)),
       interval_(config.retention.interval),
       report_age_ms_(static_cast<std::int64_t>(config.retention.report_days) * kDayMillis),
+      case_age_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::years(config.retention.case_anonymise_years))
+                       .count()),
       log_directory_(config.log.directory),
       log_retention_days_(config.log.retention_days),
       metrics_(metrics),
@@ -77,6 +80,27 @@ void RetentionWorker::run() {
           if (!*stopped) purged(reports);
         });
       });
+  // A batch per run; a larger backlog (the first run on an old database) takes a few.
+  store::anonymise_closed_cases(
+      store_, now - case_age_ms_, static_cast<std::int64_t>(policy_.batch_rows),
+      [this, stopped = stopped_](store::Result<store::CaseAnonymisation> cases) {
+        boost::asio::post(io_, [this, stopped, cases = std::move(cases)] {
+          if (!*stopped) anonymised(cases);
+        });
+      });
+}
+
+void RetentionWorker::anonymised(const store::Result<store::CaseAnonymisation>& cases) {
+  if (!cases) {
+    metrics_.count_retention_failure();
+    log::error("retention.cases_failed", {{"reason", cases.error().message}});
+    return;
+  }
+  metrics_.count_retention("cases_anonymised", cases->cases);
+  if (cases->cases > 0) {
+    log::info("retention.cases_anonymised",
+              {{"cases", cases->cases}, {"reports", cases->reports}, {"events", cases->events}});
+  }
 }
 
 void RetentionWorker::purged(const store::Result<std::int64_t>& reports) {

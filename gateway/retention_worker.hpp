@@ -1,4 +1,5 @@
-// Runs the store's retention (store::Store::apply_retention) inside `buurtlijn serve`,
+// Runs the store's retention (store::Store::apply_retention, the reports' and the closed
+// cases' anonymisation: store/case_anonymise.hpp) inside `buurtlijn serve`,
 // and deletes daily log files past log.retention_days when logs go to a directory:
 // once shortly after start, then every `retention.interval`, and again at once while a
 // run reports that a kind had more rows than one batch. Logs the counts (never what was
@@ -12,6 +13,7 @@
 
 #include "gateway/config.hpp"
 #include "gateway/metrics.hpp"
+#include "store/case_anonymise.hpp"
 #include "store/store.hpp"
 
 namespace buurtlijn::gateway {
@@ -28,12 +30,14 @@ class RetentionWorker {
   void run();
   void finished(const store::Result<store::RetentionOutcome>& outcome);
   void purged(const store::Result<std::int64_t>& reports);
+  void anonymised(const store::Result<store::CaseAnonymisation>& cases);
 
   boost::asio::io_context& io_;
   store::Store& store_;
   store::RetentionPolicy policy_;
   std::chrono::milliseconds interval_;
   std::int64_t report_age_ms_;  // reports of cases closed longer ago are anonymised
+  std::int64_t case_age_ms_;    // cases closed longer ago lose place and person
   std::string log_directory_;   // daily log files to prune; empty when logging to stdout
   unsigned log_retention_days_;
   Metrics& metrics_;
