@@ -190,6 +190,12 @@ const std::map<std::string, Section>& sections() {
            {"per_address_burst",
             number(1, 1'000'000,
                    [](Config& c, auto v) { c.server.per_address_burst = unsigned(v); })},
+           {"per_subject_per_minute",
+            number(0, 100'000,
+                   [](Config& c, auto v) { c.server.per_subject_per_minute = unsigned(v); })},
+           {"per_subject_burst",
+            number(1, 100'000,
+                   [](Config& c, auto v) { c.server.per_subject_burst = unsigned(v); })},
            {"trusted_proxies",
             [](const YAML::Node& node, const std::string& key, Config& c) -> Outcome {
               if (!node.IsSequence()) return refuse(key, "must be a list of IP addresses");

@@ -37,6 +37,9 @@ struct ServerConfig {
   // Requests per client address (token bucket); beyond it 429 with Retry-After.
   double per_address_per_second = 50.0;
   unsigned per_address_burst = 100;
+  // Messages per subject (one number or chat), after parsing (subject_limiter.hpp); 0: off.
+  unsigned per_subject_per_minute = 30;
+  unsigned per_subject_burst = 30;
   // Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IP addresses).
   std::vector<std::string> trusted_proxies;
 };

@@ -91,15 +91,17 @@ void check_erased(const TempDir& dir, const std::string& pseudonym, const std::s
   CHECK(count_rows(dir.path(), "SELECT count(*) FROM contact_addresses WHERE address = '" +
                                    address + "'") == 0);
   CHECK(count_rows(dir.path(), "SELECT count(*) FROM messages WHERE text = '" + said + "'") == 0);
-  CHECK(count_rows(dir.path(), "SELECT count(*) FROM conversations WHERE subject_id IN " +
-                                   subject) == 0);
+  CHECK(count_rows(dir.path(),
+                   "SELECT count(*) FROM conversations WHERE subject_id IN " + subject) == 0);
   CHECK(count_rows(dir.path(), "SELECT count(*) FROM outbox WHERE subject_id IN " + subject) == 0);
-  CHECK(count_rows(dir.path(), "SELECT count(*) FROM audit_log WHERE user_name = 'chat' AND "
-                               "action = 'gdpr.erase' AND object = 'subject " +
-                                   pseudonym + "'") == 1);
-  CHECK(count_rows(dir.path(), "SELECT count(*) FROM audit_log WHERE user_name = 'chat' AND "
-                               "action = 'gdpr.summary' AND object = 'subject " +
-                                   pseudonym + "'") == 1);
+  CHECK(count_rows(dir.path(),
+                   "SELECT count(*) FROM audit_log WHERE user_name = 'chat' AND "
+                   "action = 'gdpr.erase' AND object = 'subject " +
+                       pseudonym + "'") == 1);
+  CHECK(count_rows(dir.path(),
+                   "SELECT count(*) FROM audit_log WHERE user_name = 'chat' AND "
+                   "action = 'gdpr.summary' AND object = 'subject " +
+                       pseudonym + "'") == 1);
   CHECK(count_rows(dir.path(), "SELECT count(*) FROM audit_log WHERE detail LIKE '%" + address +
                                    "%' OR detail LIKE '%" + said + "%'") == 0);
 }
@@ -131,10 +133,10 @@ TEST_CASE("privacy chat: a Romanian resident on WhatsApp asks what is stored, th
                                    provider::whatsapp_text(other, "wamid.o.1", "Salut"));
   });
   const auto report = run_buurtlijn(
-      dir, {"cases", "report", "--data-dir", data_dir, "--category", "waste_beside_container",
-            "--lat", "52.2401", "--lon", "6.1601", "--language", "ro", "--reporter-channel",
-            "whatsapp", "--reporter-address", phone, "--updates", "--description",
-            "saci lângă container"});
+      dir,
+      {"cases", "report", "--data-dir", data_dir, "--category", "waste_beside_container", "--lat",
+       "52.2401", "--lon", "6.1601", "--language", "ro", "--reporter-channel", "whatsapp",
+       "--reporter-address", phone, "--updates", "--description", "saci lângă container"});
   REQUIRE_MESSAGE(report.exit_code == 0, report.err);
   const std::string number =
       std::to_string(json::parse(report.out).at("report").to_number<long long>());
@@ -178,8 +180,8 @@ TEST_CASE("privacy chat: a Romanian resident on WhatsApp asks what is stored, th
                                    "<> ''") == 1);
   // The other resident is untouched.
   CHECK(count_rows(dir.path(), "SELECT count(*) FROM messages WHERE text = 'Salut'") == 1);
-  CHECK(count_rows(dir.path(), "SELECT count(*) FROM contact_addresses WHERE address = '" + other +
-                                   "'") == 1);
+  CHECK(count_rows(dir.path(),
+                   "SELECT count(*) FROM contact_addresses WHERE address = '" + other + "'") == 1);
   // Writing again starts afresh.
   const RecordedRequest again = say("wamid.p.8", "Bună ziua");
   CHECK(again.to == phone);
