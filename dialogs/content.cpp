@@ -169,6 +169,14 @@ bool Content::is_menu_word(std::string_view folded) const {
   return impl_->menu_words.contains(folded);
 }
 
+bool Content::is_yes_word(std::string_view folded) const {
+  return impl_->yes_words.contains(folded);
+}
+
+bool Content::is_no_word(std::string_view folded) const {
+  return impl_->no_words.contains(folded);
+}
+
 std::optional<std::string_view> Content::language_by_name(std::string_view folded) const {
   const auto found = impl_->language_names.find(folded);
   if (found == impl_->language_names.end()) return std::nullopt;

@@ -157,6 +157,9 @@ class Content {
 
   // Free-text helpers for the engine; `folded` is the output of fold_for_matching().
   bool is_menu_word(std::string_view folded) const;
+  // A whole-message yes or no in any language of the content ("da", "так", "نعم").
+  bool is_yes_word(std::string_view folded) const;
+  bool is_no_word(std::string_view folded) const;
   // The language whose native name the text is ("romana", "Română" -> "ro").
   std::optional<std::string_view> language_by_name(std::string_view folded) const;
 

@@ -401,6 +401,10 @@ RawCatalog read_catalog(std::string_view code, std::string_view file, const YAML
       catalog.info.icu_locale = scalar(value).value_or("");
     } else if (key == "menu_words") {
       catalog.menu_words = scalar_list(value, file, key, problems);
+    } else if (key == "yes_words") {
+      catalog.yes_words = scalar_list(value, file, key, problems);
+    } else if (key == "no_words") {
+      catalog.no_words = scalar_list(value, file, key, problems);
     } else if (key == "greetings") {
       catalog.greetings = phrase_list(value, file, key, code, problems);
     } else if (key == "safety") {

@@ -63,6 +63,9 @@ struct RawCatalog {
   LanguageInfo info;
   std::map<std::string, RawText, std::less<>> texts;
   std::vector<std::string> menu_words;
+  // Whole-message answers to a yes/no question (the erasure's confirmation).
+  std::vector<std::string> yes_words;
+  std::vector<std::string> no_words;
   std::string list_separator = ", ";
   // What recognises a node in free text: example phrases and keywords per node id, and
   // the catalog-wide greetings (topic greeting) and safety phrases (the safety trigger).

@@ -48,6 +48,8 @@ struct Content::Impl {
   std::vector<std::string> messages;
   std::vector<ContentProblem> missing_translations;
   std::set<std::string, std::less<>> menu_words;                   // folded
+  std::set<std::string, std::less<>> yes_words;                    // folded, every language
+  std::set<std::string, std::less<>> no_words;                     // folded, every language
   std::map<std::string, std::string, std::less<>> language_names;  // folded name -> code
   std::unique_ptr<const icu::TimeZone> zone;           // for dates; cloned by setTimeZone()
   std::unique_ptr<const Understanding> understanding;  // for classify()

@@ -280,6 +280,20 @@ void add_matching_words(const std::vector<RawCatalog>& raws, Content::Impl& impl
       }
     }
   }
+  // Yes and no words of every language; a word that is yes in one language and no in
+  // another is neither (the buttons and the numbers 1 and 2 still work).
+  for (const RawCatalog& raw : raws) {
+    for (const std::string& word : raw.yes_words) impl.yes_words.insert(fold_for_matching(word));
+    for (const std::string& word : raw.no_words) impl.no_words.insert(fold_for_matching(word));
+  }
+  for (auto it = impl.yes_words.begin(); it != impl.yes_words.end();) {
+    if (it->empty() || impl.no_words.erase(*it) > 0) {
+      it = impl.yes_words.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  impl.no_words.erase("");
 }
 
 // Reads the files: tree and variables first, then one catalog per language of the tree.

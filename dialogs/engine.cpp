@@ -14,6 +14,7 @@
 #include "dialogs/classify.hpp"
 #include "dialogs/icu_message.hpp"
 #include "dialogs/match_text.hpp"
+#include "dialogs/privacy_requests.hpp"
 #include "dialogs/report_form.hpp"
 
 namespace buurtlijn::dialogs {
@@ -113,6 +114,12 @@ class TurnBuilder {
     if (node.kind == NodeKind::form && node.id == kReportNodeId) {
       reply(node_text_key(node.id), {});  // the form's first question carries the options
       start_report_form(turn_, content_);
+    } else if (node.id == kPrivacySummaryNodeId) {
+      Action action;  // the gateway reads the counts and answers
+      action.kind = Action::Kind::privacy_summary;
+      turn_.actions.push_back(std::move(action));
+    } else if (node.id == kPrivacyEraseNodeId) {
+      ask_erase_confirmation(turn_, content_);
     } else {
       reply(node_text_key(node.id), button_targets(node));
     }
@@ -215,6 +222,11 @@ Turn respond(const ConversationState& state, const InboundEvent& event, const Co
              std::chrono::system_clock::time_point /*now*/) {
   if (!state.report.step.empty()) {
     if (std::optional<Turn> form = continue_report_form(state, event, content)) return *form;
+  }
+  if (state.node == kPrivacyEraseNodeId) {
+    if (std::optional<Turn> answer = answer_erase_confirmation(state, event, content)) {
+      return *answer;
+    }
   }
   ConversationState without_form = state;
   without_form.report = ReportForm{};

@@ -90,6 +90,10 @@ struct Action {
   enum class Kind {
     hand_over,      // mark the conversation for the Buurtmaker's inbox
     create_report,  // the report form is complete: `report` holds the fields
+    // privacy_requests.hpp: "what do you store about me" (the gateway answers with the
+    // counts) and a confirmed "delete my data" (the gateway erases, then confirms).
+    privacy_summary,
+    erase_personal_data,
   };
   Kind kind = Kind::hand_over;
   std::string reason;          // hand_over: requested, two_misses, message_for_person, safety

@@ -16,6 +16,7 @@
 #include "gateway/pseudonym.hpp"
 #include "gateway/router.hpp"
 #include "gateway/static_assets.hpp"
+#include "gateway/subject_limiter.hpp"
 #include "gateway/webchat_hub.hpp"
 #include "store/store.hpp"
 
@@ -26,6 +27,7 @@ struct App {
       : config(std::move(config_in)),
         router(make_router()),
         address_limiter(config.server.per_address_per_second, config.server.per_address_burst),
+        subject_limiter(config.server.per_subject_per_minute, config.server.per_subject_burst),
         pseudonymizer(std::move(pseudonymizer_in)) {}
 
   Config config;
@@ -34,6 +36,7 @@ struct App {
   Metrics metrics;
   Router router;
   AddressLimiter address_limiter;
+  SubjectLimiter subject_limiter;
   Pseudonymizer pseudonymizer;
   StaticAssets assets;
   WebchatHub webchat;

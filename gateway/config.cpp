@@ -190,6 +190,12 @@ const std::map<std::string, Section>& sections() {
            {"per_address_burst",
             number(1, 1'000'000,
                    [](Config& c, auto v) { c.server.per_address_burst = unsigned(v); })},
+           {"per_subject_per_minute",
+            number(0, 100'000,
+                   [](Config& c, auto v) { c.server.per_subject_per_minute = unsigned(v); })},
+           {"per_subject_burst",
+            number(1, 100'000,
+                   [](Config& c, auto v) { c.server.per_subject_burst = unsigned(v); })},
            {"trusted_proxies",
             [](const YAML::Node& node, const std::string& key, Config& c) -> Outcome {
               if (!node.IsSequence()) return refuse(key, "must be a list of IP addresses");
@@ -258,6 +264,9 @@ const std::map<std::string, Section>& sections() {
             number(0, 3650, [](Config& c, auto v) { c.retention.report_days = unsigned(v); })},
            {"photo_days",
             number(0, 3650, [](Config& c, auto v) { c.retention.photo_days = unsigned(v); })},
+           {"case_anonymise_years",
+            number(1, 30,
+                   [](Config& c, auto v) { c.retention.case_anonymise_years = unsigned(v); })},
            {"interval_ms",
             millis(100, 86'400'000, [](Config& c, auto v) { c.retention.interval = v; })},
            {"batch_rows",

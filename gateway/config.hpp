@@ -38,6 +38,9 @@ struct ServerConfig {
   // Requests per client address (token bucket); beyond it 429 with Retry-After.
   double per_address_per_second = 50.0;
   unsigned per_address_burst = 100;
+  // Messages per subject (one number or chat), after parsing (subject_limiter.hpp); 0: off.
+  unsigned per_subject_per_minute = 30;
+  unsigned per_subject_burst = 30;
   // Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IP addresses).
   std::vector<std::string> trusted_proxies;
 };
@@ -93,13 +96,14 @@ struct OutboxConfig {
 
 // How long personal data is kept (docs/privacy.md), enforced by a job inside `serve`.
 struct RetentionConfig {
-  unsigned message_days = 90;        // message texts, sent replies, half-filled forms; 0: at once
-  unsigned contact_idle_days = 365;  // a reply address after the person's last message
-  unsigned report_days = 365;        // a report's description, photo, address, reporter link
-                                     // after its case closed
-  unsigned photo_days = 365;         // a report's stored photo after the report was made
-  milliseconds interval{3'600'000};  // between runs (sooner while a run finds more)
-  std::size_t batch_rows = 5000;     // most rows of each kind per run
+  unsigned message_days = 90;         // message texts, sent replies, half-filled forms; 0: at once
+  unsigned contact_idle_days = 365;   // a reply address after the person's last message
+  unsigned report_days = 365;         // a report's description, photo, address, reporter link
+                                      // after its case closed
+  unsigned photo_days = 365;          // a report's stored photo after the report was made
+  unsigned case_anonymise_years = 5;  // a closed case loses address, coordinates, notes
+  milliseconds interval{3'600'000};   // between runs (sooner while a run finds more)
+  std::size_t batch_rows = 5000;      // most rows of each kind per run
 };
 
 // The notification API (POST /api/v1/notifications). A WhatsApp recipient whose last

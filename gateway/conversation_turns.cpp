@@ -4,7 +4,9 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "connectors/outbound_payload.hpp"
+#include "dialogs/privacy_requests.hpp"
 #include "gateway/log.hpp"
+#include "gateway/privacy_turns.hpp"
 #include "gateway/report_turns.hpp"
 #include "gateway/store_await.hpp"
 #include "gateway/subscription_turns.hpp"
@@ -24,8 +26,10 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     store::Store& store, const dialogs::Content& content, const InboundMessage& message,
     const ReplyRenderer& render, std::chrono::system_clock::time_point now,
     const dialogs::NotificationCatalog* notifications, const CaseRuntime* cases) {
-  // A report is created once per message, even when the commit is retried.
+  // A report is created once per message, even when the commit is retried; so is a
+  // privacy summary (each one is audited).
   std::optional<ReportResult> report;
+  std::optional<dialogs::Reply> privacy_summary;
   for (int attempt = 0;; ++attempt) {
     auto existing = store.find_conversation(message.channel, message.subject_pseudonym);
     if (!existing) co_return tl::unexpected(existing.error());
@@ -79,6 +83,37 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
       if (!report) log::warn("report.no_case_runtime");  // a server always has one
       const ReportResult result = report.value_or(ReportResult{"report_failed", 0, 0});
       turn.replies.push_back(report_reply(content, turn.state, result));
+    }
+
+    bool erase = false;
+    for (const dialogs::Action& action : turn.actions) {
+      if (action.kind == dialogs::Action::Kind::privacy_summary) {
+        if (!privacy_summary) {
+          privacy_summary = co_await privacy_summary_turn(
+              store, content, turn.state, message.subject_pseudonym, to_millis(now));
+        }
+        turn.replies.push_back(*privacy_summary);
+      }
+      erase = erase || action.kind == dialogs::Action::Kind::erase_personal_data;
+    }
+    if (erase) {
+      // Nothing of this message is stored: the erasure, then only the last reply.
+      const dialogs::Reply erased =
+          dialogs::privacy_message_reply(content, turn.state, "privacy_erased", false);
+      std::vector<std::string> farewell;
+      if (!message.interaction_id.empty()) {
+        connectors::OutboundMessage answer;
+        answer.callback_query_id = message.interaction_id;
+        farewell.push_back(connectors::encode_outbound_payload(answer));
+      }
+      for (std::string& payload : render(erased)) farewell.push_back(std::move(payload));
+      auto outcome = co_await erase_turn(store, message, std::move(farewell), turn.state.language,
+                                         to_millis(now));
+      if (outcome) co_return std::move(*outcome);
+      // Nothing was erased: say so through the ordinary turn.
+      turn.actions.clear();
+      turn.replies.push_back(
+          dialogs::privacy_message_reply(content, turn.state, "privacy_failed", true));
     }
 
     store::InboundTurn write;

@@ -41,6 +41,7 @@ struct TurnOutcome {
   std::int64_t conversation_id = 0;
   std::string language;  // after the turn
   bool language_changed = false;
+  bool erased = false;  // the person's data was erased (privacy_turns.hpp): no conversation left
   std::vector<QueuedReply> replies;
   std::vector<dialogs::Action> actions;
 };

@@ -45,6 +45,9 @@ RetentionWorker::RetentionWorker(boost::asio::io_context& io, store::Store& stor
       report_age_ms_(static_cast<std::int64_t>(config.retention.report_days) * kDayMillis),
       photo_age_ms_(static_cast<std::int64_t>(config.retention.photo_days) * kDayMillis),
       photos_dir_(photos_dir(config.store.data_dir)),
+      case_age_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::years(config.retention.case_anonymise_years))
+                       .count()),
       log_directory_(config.log.directory),
       log_retention_days_(config.log.retention_days),
       metrics_(metrics),
@@ -90,6 +93,14 @@ void RetentionWorker::run() {
           if (!*stopped) photos_expired(photos);
         });
       });
+  // A batch per run; a larger backlog (the first run on an old database) takes a few.
+  store::anonymise_closed_cases(
+      store_, now - case_age_ms_, static_cast<std::int64_t>(policy_.batch_rows),
+      [this, stopped = stopped_](store::Result<store::CaseAnonymisation> cases) {
+        boost::asio::post(io_, [this, stopped, cases = std::move(cases)] {
+          if (!*stopped) anonymised(cases);
+        });
+      });
 }
 
 void RetentionWorker::photos_expired(const store::Result<std::vector<std::string>>& photos) {
@@ -108,6 +119,19 @@ void RetentionWorker::photos_expired(const store::Result<std::vector<std::string
   }
   metrics_.count_retention("photos", deleted);
   if (deleted > 0) log::info("retention.photos_deleted", {{"photos", deleted}});
+}
+
+void RetentionWorker::anonymised(const store::Result<store::CaseAnonymisation>& cases) {
+  if (!cases) {
+    metrics_.count_retention_failure();
+    log::error("retention.cases_failed", {{"reason", cases.error().message}});
+    return;
+  }
+  metrics_.count_retention("cases_anonymised", cases->cases);
+  if (cases->cases > 0) {
+    log::info("retention.cases_anonymised",
+              {{"cases", cases->cases}, {"reports", cases->reports}, {"events", cases->events}});
+  }
 }
 
 void RetentionWorker::purged(const store::Result<std::int64_t>& reports) {
@@ -142,6 +166,7 @@ void RetentionWorker::finished(const store::Result<store::RetentionOutcome>& out
       {"subscription_events", deleted.subscription_events},
       {"admin_sessions", deleted.admin_sessions},
       {"handovers", deleted.handovers},
+      {"farewell_subjects", deleted.farewells},
   };
   boost::json::object counts;
   std::int64_t total = 0;

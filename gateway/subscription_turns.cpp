@@ -1,6 +1,7 @@
 // See subscription_turns.hpp.
 #include "gateway/subscription_turns.hpp"
 
+#include "dialogs/privacy_requests.hpp"
 #include "dialogs/subscription_commands.hpp"
 #include "gateway/conversation_turns.hpp"
 
@@ -52,8 +53,10 @@ std::optional<SubscriptionTurn> subscription_turn(
   if (message.event.kind != dialogs::InboundEvent::Kind::text) return std::nullopt;
   const std::string current = subscriber ? subscriber->state : std::string();
   std::vector<std::string> preferred{before.language, hint};
+  // While the erasure's yes/no question is open, a yes or no answers that question.
+  const bool awaiting_answer = current == "pending" && before.node != dialogs::kPrivacyEraseNodeId;
   const dialogs::RecognizedCommand command = dialogs::recognize_subscription_command(
-      message.event.text, preferred, current == "pending", catalog);
+      message.event.text, preferred, awaiting_answer, catalog);
   if (command.command == dialogs::SubscriptionCommand::none) return std::nullopt;
   const dialogs::SubscriptionDecision decision = dialogs::decide_subscription(command, current);
   if (decision.message.empty()) return std::nullopt;

@@ -225,6 +225,10 @@ asio::awaitable<void> WebchatSession::greet(const frames::Hello& hello) {
 asio::awaitable<void> WebchatSession::take_turn(std::string client_id, std::string text,
                                                 dialogs::InboundEvent event) {
   event.language_hint = page_language_;
+  if (!app_.subject_limiter.admit(pseudonym_, std::chrono::steady_clock::now())) {
+    refuse({"rate_limited", "too many messages; wait a moment", client_id}, "subject_rate_limited");
+    co_return;
+  }
   InboundMessage message;
   message.channel = std::string(kChannel);
   message.subject_pseudonym = pseudonym_;
@@ -265,6 +269,10 @@ asio::awaitable<void> WebchatSession::take_turn(std::string client_id, std::stri
       app_.webchat.deliver(conversation_id_, *frame);
       app_.metrics.count_outbound(kChannel);
     }
+  }
+  if (outcome->erased) {  // the conversation is gone; the next message starts a new one
+    app_.webchat.attach(0, this);
+    conversation_id_ = 0;
   }
   for (const dialogs::Action& action : outcome->actions) {
     if (action.kind == dialogs::Action::Kind::hand_over) {

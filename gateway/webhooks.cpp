@@ -153,6 +153,7 @@ boost::asio::awaitable<Response> handle_webhook(App& app, const Request& request
       InboundMessage turn_input;
       turn_input.channel = std::string(channel.name);
       turn_input.subject_pseudonym = app.pseudonymizer.pseudonym(channel.name, message->address);
+      if (!admit_subject_message(app, channel.name, turn_input.subject_pseudonym)) continue;
       turn_input.channel_message_id = message->channel_message_id;
       turn_input.contact_address = message->address;
       turn_input.text = message->text;

@@ -204,6 +204,80 @@ Result<GdprExport> export_in(SqliteConnection& db, const std::string& pseudonym,
   return exported;
 }
 
+// The counts of gdpr_summary(), on any connection.
+Result<GdprSummary> summary_in(SqliteConnection& db, std::string_view subject_pseudonym) {
+  GdprSummary summary;
+  auto subject = subject_id_of(db, subject_pseudonym);
+  if (!subject) return tl::unexpected(subject.error());
+  if (*subject == 0) return summary;
+  summary.found = true;
+  auto count = db.statement(
+      "SELECT (SELECT count(*) FROM messages WHERE conversation_id IN "
+      "(SELECT id FROM conversations WHERE subject_id = :subject)), "
+      "(SELECT count(*) FROM contact_addresses WHERE subject_id = :subject), "
+      "(SELECT count(*) FROM subscribers WHERE subject_id = :subject AND state = 'active'), "
+      "(SELECT count(*) FROM reports WHERE subject_id = :subject), "
+      "(SELECT count(*) FROM messages WHERE direction = 'in' AND conversation_id IN "
+      "(SELECT id FROM conversations WHERE subject_id = :subject))");
+  if (!count) return tl::unexpected(count.error());
+  (*count)->bind(":subject", *subject);
+  auto row = (*count)->step();
+  if (!row) return tl::unexpected(row.error());
+  if (*row) {
+    summary.messages = (*count)->column_int64(0);
+    summary.contact_address = (*count)->column_int64(1) > 0;
+    summary.subscribed = (*count)->column_int64(2) > 0;
+    summary.reports = (*count)->column_int64(3);
+    summary.messages_from_subject = (*count)->column_int64(4);
+  }
+  if (summary.reports > 0) {
+    auto numbers =
+        db.statement("SELECT public_number FROM reports WHERE subject_id = :subject ORDER BY id");
+    if (!numbers) return tl::unexpected(numbers.error());
+    (*numbers)->bind(":subject", *subject);
+    for (;;) {
+      auto next = (*numbers)->step();
+      if (!next) return tl::unexpected(next.error());
+      if (!*next) break;
+      summary.report_numbers.push_back((*numbers)->column_int64(0));
+    }
+  }
+  return summary;
+}
+
+// The farewell after an erasure: a subject row again (the pseudonym only), the reply
+// address and the outbox items; nothing of the conversation.
+Result<std::vector<std::int64_t>> queue_farewell(SqliteConnection& db, const std::string& pseudonym,
+                                                 const GdprFarewell& farewell, Millis now) {
+  std::vector<std::int64_t> ids;
+  if (farewell.contact_address.empty() || farewell.payloads.empty()) return ids;
+  auto subject = db.statement(
+      "INSERT INTO subjects (pseudonym, channel, created_at) VALUES (:pseudonym, :channel, :at)");
+  if (!subject) return tl::unexpected(subject.error());
+  (*subject)->bind(":pseudonym", pseudonym).bind(":channel", farewell.channel).bind(":at", now);
+  if (auto ok = (*subject)->run(); !ok) return tl::unexpected(ok.error());
+  const std::int64_t subject_id = db.last_insert_rowid();
+  auto address =
+      db.statement("INSERT INTO contact_addresses (subject_id, address) VALUES (:id, :address)");
+  if (!address) return tl::unexpected(address.error());
+  (*address)->bind(":id", subject_id).bind(":address", farewell.contact_address);
+  if (auto ok = (*address)->run(); !ok) return tl::unexpected(ok.error());
+  for (const std::string& payload : farewell.payloads) {
+    auto insert = db.statement(
+        "INSERT INTO outbox (subject_id, channel, payload, status, next_attempt_at, created_at, "
+        "updated_at) VALUES (:subject, :channel, :payload, 'queued', :at, :at, :at)");
+    if (!insert) return tl::unexpected(insert.error());
+    (*insert)
+        ->bind(":subject", subject_id)
+        .bind(":channel", farewell.channel)
+        .bind(":payload", payload)
+        .bind(":at", now);
+    if (auto ok = (*insert)->run(); !ok) return tl::unexpected(ok.error());
+    ids.push_back(db.last_insert_rowid());
+  }
+  return ids;
+}
+
 SqliteStore* sqlite_of(Store& store) {
   return dynamic_cast<SqliteStore*>(&store);
 }
@@ -241,29 +315,56 @@ Result<GdprSummary> gdpr_summary(Store& store, std::string_view subject_pseudony
   if (sqlite == nullptr) return fail(Error::Code::invalid, "gdpr summary needs the SQLite store");
   auto lease = sqlite->read_connection();
   if (!lease) return tl::unexpected(lease.error());
-  SqliteConnection& db = **lease;
-  GdprSummary summary;
-  auto subject = subject_id_of(db, subject_pseudonym);
-  if (!subject) return tl::unexpected(subject.error());
-  if (*subject == 0) return summary;
-  summary.found = true;
-  auto count = db.statement(
-      "SELECT (SELECT count(*) FROM messages WHERE conversation_id IN "
-      "(SELECT id FROM conversations WHERE subject_id = :subject)), "
-      "(SELECT count(*) FROM contact_addresses WHERE subject_id = :subject), "
-      "(SELECT count(*) FROM subscribers WHERE subject_id = :subject AND state = 'active'), "
-      "(SELECT count(*) FROM reports WHERE subject_id = :subject)");
-  if (!count) return tl::unexpected(count.error());
-  (*count)->bind(":subject", *subject);
-  auto row = (*count)->step();
-  if (!row) return tl::unexpected(row.error());
-  if (*row) {
-    summary.messages = (*count)->column_int64(0);
-    summary.contact_address = (*count)->column_int64(1) > 0;
-    summary.subscribed = (*count)->column_int64(2) > 0;
-    summary.reports = (*count)->column_int64(3);
+  return summary_in(**lease, subject_pseudonym);
+}
+
+void gdpr_summary_audited(Store& store, std::string subject_pseudonym, GdprActor actor, Millis now,
+                          std::function<void(Result<GdprSummary>)> done) {
+  auto* sqlite = sqlite_of(store);
+  if (sqlite == nullptr) {
+    done(fail(Error::Code::invalid, "gdpr summary needs the SQLite store"));
+    return;
   }
-  return summary;
+  sqlite->write<GdprSummary>(
+      [pseudonym = std::move(subject_pseudonym), actor = std::move(actor),
+       now](SqliteConnection& db) -> Result<GdprSummary> {
+        auto summary = summary_in(db, pseudonym);
+        if (!summary) return summary;
+        const std::string detail =
+            summary->found ? "messages=" + std::to_string(summary->messages) +
+                                 " reports=" + std::to_string(summary->reports) +
+                                 " contact_address=" + (summary->contact_address ? "1" : "0") +
+                                 " subscribed=" + (summary->subscribed ? "1" : "0")
+                           : std::string("not found");
+        if (auto ok = append_audit(db, actor, "gdpr.summary", pseudonym, detail, now); !ok) {
+          return tl::unexpected(ok.error());
+        }
+        return summary;
+      },
+      std::move(done));
+}
+
+void gdpr_erase_with_farewell(Store& store, std::string subject_pseudonym, GdprActor actor,
+                              Millis now, GdprFarewell farewell,
+                              std::function<void(Result<GdprChatErasure>)> done) {
+  auto* sqlite = sqlite_of(store);
+  if (sqlite == nullptr) {
+    done(fail(Error::Code::invalid, "gdpr erase needs the SQLite store"));
+    return;
+  }
+  sqlite->write<GdprChatErasure>(
+      [pseudonym = std::move(subject_pseudonym), actor = std::move(actor), now,
+       farewell = std::move(farewell)](SqliteConnection& db) -> Result<GdprChatErasure> {
+        GdprChatErasure result;
+        auto erased = erase_in(db, pseudonym, actor, now);
+        if (!erased) return tl::unexpected(erased.error());
+        result.erased = *erased;
+        auto queued = queue_farewell(db, pseudonym, farewell, now);
+        if (!queued) return tl::unexpected(queued.error());
+        result.outbox_ids = std::move(*queued);
+        return result;
+      },
+      std::move(done));
 }
 
 }  // namespace buurtlijn::store

@@ -46,10 +46,28 @@ struct GdprErasure {
 // Counts for "what do you store about me".
 struct GdprSummary {
   bool found = false;
-  std::int64_t messages = 0;
-  bool contact_address = false;  // a phone number or chat id is kept to reply
-  bool subscribed = false;       // an active subscriber
-  std::int64_t reports = 0;      // reports still linked to the subject
+  std::int64_t messages = 0;                 // both directions
+  std::int64_t messages_from_subject = 0;    // what the person wrote (direction 'in')
+  bool contact_address = false;              // a phone number or chat id is kept to reply
+  bool subscribed = false;                   // an active subscriber
+  std::int64_t reports = 0;                  // reports still linked to the subject
+  std::vector<std::int64_t> report_numbers;  // their public numbers, oldest first
+};
+
+// The last reply of an erasure asked for in the chat ("your data has been deleted"):
+// queued for the outbox after the erasure, with only what sending it needs (a subject
+// row, the reply address, the outbox items). Retention removes those once the items
+// are final (retention_writes.cpp, "farewell"). Web chat needs no outbox item: its
+// session sends the reply itself.
+struct GdprFarewell {
+  std::string channel;
+  std::string contact_address;        // empty: nothing is queued
+  std::vector<std::string> payloads;  // outbox payloads, as run_turn renders them
+};
+
+struct GdprChatErasure {
+  GdprErasure erased;
+  std::vector<std::int64_t> outbox_ids;  // the farewell's items, in payload order
 };
 
 // Who asked, for the audit log: "cli", a console user name, or "chat".
@@ -63,7 +81,16 @@ void gdpr_export(Store& store, std::string subject_pseudonym, GdprActor actor, M
                  std::function<void(Result<GdprExport>)> done);
 void gdpr_erase(Store& store, std::string subject_pseudonym, GdprActor actor, Millis now,
                 std::function<void(Result<GdprErasure>)> done);
-// A read on the calling thread; no audit row (the person asks about themself).
+// A read on the calling thread; no audit row.
 Result<GdprSummary> gdpr_summary(Store& store, std::string_view subject_pseudonym);
+
+// The chat's requests: the summary read in a writer job that also appends its audit row
+// (action gdpr.summary, counts only), and the erasure followed by the farewell in the
+// same transaction (audit action gdpr.erase, as the CLI's).
+void gdpr_summary_audited(Store& store, std::string subject_pseudonym, GdprActor actor, Millis now,
+                          std::function<void(Result<GdprSummary>)> done);
+void gdpr_erase_with_farewell(Store& store, std::string subject_pseudonym, GdprActor actor,
+                              Millis now, GdprFarewell farewell,
+                              std::function<void(Result<GdprChatErasure>)> done);
 
 }  // namespace buurtlijn::store

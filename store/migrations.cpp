@@ -366,7 +366,23 @@ CREATE UNIQUE INDEX reports_by_source_message ON reports (source_message)
   WHERE source_message <> '';
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations{{
+// Closed cases are anonymised after retention.case_anonymise_years (store/
+// case_anonymise.hpp): the case history stays append-only except for that one update,
+// which may only clear an event's note and actor and drop the inspectors' names from
+// its data. Deleting stays refused.
+constexpr std::string_view kMigrationCaseAnonymisation = R"sql(
+DROP TRIGGER case_events_no_update;
+CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+WHEN NOT (NEW.id = OLD.id AND NEW.case_id = OLD.case_id AND NEW.from_state = OLD.from_state
+          AND NEW.to_state = OLD.to_state AND NEW.is_inspection = OLD.is_inspection
+          AND NEW.is_official_report = OLD.is_official_report
+          AND NEW.counted_month = OLD.counted_month AND NEW.at = OLD.at
+          AND NEW.note IN (OLD.note, '') AND NEW.actor IN (OLD.actor, '')
+          AND (NEW.data = OLD.data OR NEW.data = json_remove(OLD.data, '$.inspectors')))
+BEGIN SELECT RAISE(ABORT, 'the case history is append-only'); END;
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations{{
     {1, kMigration1Core},
     {2, kMigration2Heartbeat},
     {3, kMigration3Outbox},
@@ -375,6 +391,7 @@ constexpr std::array<Migration, 8> kMigrations{{
     {6, kMigration6Cases},
     {7, kMigrationCaseForwards},
     {8, kMigrationReportSourceMessage},
+    {9, kMigrationCaseAnonymisation},
 }};
 
 constexpr std::string_view kCreateLedger = R"sql(

@@ -100,6 +100,50 @@ DELETE FROM handovers WHERE conversation_id IN (
   SELECT conversation_id FROM handovers
   WHERE state = 'released' AND coalesce(released_at, requested_at) < :cutoff LIMIT :limit))sql";
 
+// A subject erased in the chat keeps, for its last reply ("your data has been deleted"),
+// only a subject row, the reply address and that reply's outbox items
+// (gdpr_erase_with_farewell). Once the items are final they go, and then the subject
+// with its address. A subject is such a farewell when nothing else refers to it: no
+// conversation, subscriber, subscription history or report.
+constexpr std::string_view kFarewellSubject = R"sql(
+  NOT EXISTS (SELECT 1 FROM conversations c WHERE c.subject_id = s.id)
+  AND NOT EXISTS (SELECT 1 FROM subscribers b WHERE b.subject_id = s.id)
+  AND NOT EXISTS (SELECT 1 FROM subscription_events e WHERE e.subject_id = s.id)
+  AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.subject_id = s.id))sql";
+
+const std::string& delete_farewell_outbox() {
+  static const std::string sql = R"sql(
+DELETE FROM outbox WHERE id IN (
+  SELECT o.id FROM outbox o JOIN subjects s ON s.id = o.subject_id
+  WHERE o.conversation_id IS NULL AND o.status IN ('sent', 'delivered', 'read', 'failed', 'dead')
+    AND o.created_at >= :cutoff AND)sql" +
+                                 std::string(kFarewellSubject) + " LIMIT :limit)";
+  return sql;
+}
+
+const std::string& delete_farewell_contacts() {
+  static const std::string sql =
+      R"sql(
+DELETE FROM contact_addresses WHERE subject_id IN (
+  SELECT s.id FROM subjects s
+  WHERE s.created_at >= :cutoff AND)sql" +
+      std::string(kFarewellSubject) +
+      " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.subject_id = s.id) LIMIT :limit)";
+  return sql;
+}
+
+const std::string& delete_farewell_subjects() {
+  static const std::string sql =
+      R"sql(
+DELETE FROM subjects WHERE id IN (
+  SELECT s.id FROM subjects s
+  WHERE s.created_at >= :cutoff AND)sql" +
+      std::string(kFarewellSubject) +
+      " AND NOT EXISTS (SELECT 1 FROM contact_addresses a WHERE a.subject_id = s.id)"
+      " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.subject_id = s.id) LIMIT :limit)";
+  return sql;
+}
+
 }  // namespace
 
 Result<RetentionOutcome> write_retention(SqliteConnection& db, const RetentionPolicy& policy,
@@ -129,17 +173,31 @@ Result<RetentionOutcome> write_retention(SqliteConnection& db, const RetentionPo
       run_delete(db, kDeleteReleasedHandovers, text_cutoff, limit, "retention: handovers");
   if (!handovers) return tl::unexpected(handovers.error());
 
-  outcome.outbox_items = *outbox;
+  // Farewells: at any age (the cutoff 0 takes all), the items first, then the address,
+  // then the subject.
+  auto farewell_items =
+      run_delete(db, delete_farewell_outbox(), 0, limit, "retention: farewell items");
+  if (!farewell_items) return tl::unexpected(farewell_items.error());
+  auto farewell_contacts =
+      run_delete(db, delete_farewell_contacts(), 0, limit, "retention: farewell addresses");
+  if (!farewell_contacts) return tl::unexpected(farewell_contacts.error());
+  auto farewells =
+      run_delete(db, delete_farewell_subjects(), 0, limit, "retention: farewell subjects");
+  if (!farewells) return tl::unexpected(farewells.error());
+
+  outcome.farewells = *farewells;
+  outcome.outbox_items = *outbox + *farewell_items;
   outcome.messages = *messages;
   outcome.dialog_states = *states;
-  outcome.contact_addresses = *contacts;
+  outcome.contact_addresses = *contacts + *farewell_contacts;
   outcome.subscribers = *subscribers;
   outcome.subscription_events = *events;
   outcome.admin_sessions = *sessions;
   outcome.handovers = *handovers;
   outcome.more = *outbox == limit || *messages == limit || *states == limit || *contacts == limit ||
                  *subscribers == limit || *events == limit || *sessions == limit ||
-                 *handovers == limit;
+                 *handovers == limit || *farewell_items == limit || *farewell_contacts == limit ||
+                 *farewells == limit;
   return outcome;
 }
 

@@ -246,6 +246,7 @@ struct RetentionOutcome {
   std::int64_t subscription_events = 0;  // their opt-in/opt-out history
   std::int64_t admin_sessions = 0;       // expired console sessions
   std::int64_t handovers = 0;            // released inbox entries past the text period
+  std::int64_t farewells = 0;            // subjects left only for an erasure's last reply
   bool more = false;                     // a kind hit batch_rows: run again soon
 };
 

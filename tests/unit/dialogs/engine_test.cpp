@@ -172,7 +172,7 @@ TEST_CASE("a choice answers the node: an answer with a button back, a menu with 
   REQUIRE(button_ids(turn.replies.front()).size() == 10);
   CHECK(button_ids(turn.replies.front())[6] == "brp_changes");
   // A top-level answer has the main menu as its button back.
-  turn = respond(turn.state, choice("privacy"), *content, kNow);
+  turn = respond(turn.state, choice("language"), *content, kNow);
   REQUIRE(turn.replies.front().buttons.size() == 1);
   CHECK(turn.replies.front().buttons.front().id == "root");
   CHECK(turn.replies.front().buttons.front().label == "Main menu");
@@ -241,7 +241,7 @@ TEST_CASE("a number picks the n-th button of the current node") {
   const Turn back = respond(at("en", "waste_lost"), text("1"), *content, kNow);
   CHECK(back.state.node == "waste");
   CHECK(button_ids(back.replies.front()) == content->node("waste")->children);
-  CHECK(respond(at("en", "privacy"), text("1"), *content, kNow).state.node == "root");
+  CHECK(respond(at("en", "language"), text("1"), *content, kNow).state.node == "root");
   // Out of range: not understood.
   const Turn out = respond(at("en", "root"), text("8"), *content, kNow);
   CHECK(out.state.misses == 1);
