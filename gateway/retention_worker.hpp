@@ -42,7 +42,7 @@ class RetentionWorker {
   store::RetentionPolicy policy_;
   std::chrono::milliseconds interval_;
   std::int64_t report_age_ms_;  // reports of cases closed longer ago are anonymised
-  std::int64_t photo_age_ms_;  // photos of reports made longer ago are deleted
+  std::int64_t photo_age_ms_;   // photos of reports made longer ago are deleted
   std::filesystem::path photos_dir_;
   std::int64_t case_age_ms_;   // cases closed longer ago lose place and person
   std::string log_directory_;  // daily log files to prune; empty when logging to stdout
