@@ -66,6 +66,7 @@ class ServerConsoleHost final : public admin::ConsoleHost {
     if (app_.wake_outbox) app_.wake_outbox();
   }
   store::CaseStore* case_store() override { return app_.cases ? &app_.store->cases() : nullptr; }
+  const cases::AreaMap* area_map() override { return app_.cases ? &app_.cases->areas : nullptr; }
   tl::expected<store::CaseMoved, std::string> move_case(const cases::MoveInput& input) override {
     if (!app_.cases) return tl::unexpected(std::string("no case handling in this server"));
     auto planned =

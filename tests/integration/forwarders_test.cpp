@@ -217,9 +217,10 @@ TEST_CASE("forwarders: e-mail to the team's SMTP server, retried while it is dow
   CHECK(message.find("Soort melding: Afval naast container\r\n") != std::string::npos);
   CHECK(message.find("Wijk en buurt: Rivierenwijk") != std::string::npos);
   CHECK(message.find("Meldingsnummer: " + number + "\r\n") != std::string::npos);
-  CHECK(message.find("Status: new\r\n") != std::string::npos);
-  CHECK(message.find("Zaak in de beheeromgeving: https://buurtlijn.example/admin/cases/" + case_id +
-                     "\r\n") != std::string::npos);
+  CHECK(message.find("Status: Nieuw\r\n") != std::string::npos);  // the name, not the code
+  CHECK(message.find("Status: new") == std::string::npos);
+  CHECK(message.find("Zaak in de beheeromgeving: https://buurtlijn.example/admin/case?id=" +
+                     case_id + "\r\n") != std::string::npos);
   // No reporter contact, and not the reporter's own text either.
   CHECK(message.find("31612345678") == std::string::npos);
   CHECK(message.find("0612345678") == std::string::npos);
