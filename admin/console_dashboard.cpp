@@ -184,7 +184,8 @@ ConsoleResponse Console::dashboard(Visit& visit) {
   std::map<std::string, double> per_week;
   for (const auto& [key, count] : figures.reports) {
     const auto& [wijk, category, week] = key;
-    per_area[wijk.empty() ? visit.t("case.unknown_area") : wijk] += static_cast<double>(count);
+    per_area[wijk.empty() || wijk == cases::kUnknownArea ? visit.t("case.unknown_area") : wijk] +=
+        static_cast<double>(count);
     per_category[visit.t("case_category." + category)] += static_cast<double>(count);
     per_week[week] += static_cast<double>(count);
   }
