@@ -268,7 +268,7 @@ TEST_CASE("forwarders: an Open311 client posts to the remote system and keeps it
   CHECK(request.body.find("service_code=woningdelen") != std::string::npos);
   CHECK(request.body.find("lat=52.240100") != std::string::npos);
   CHECK(request.body.find("long=6.160100") != std::string::npos);
-  CHECK(request.body.find("https%3A%2F%2Fbuurtlijn.example%2Fadmin%2Fcases%2F" + case_id) !=
+  CHECK(request.body.find("https%3A%2F%2Fbuurtlijn.example%2Fadmin%2Fcase%3Fid%3D" + case_id) !=
         std::string::npos);
   CHECK(request.body.find("31612345678") == std::string::npos);  // never the reporter's address
 
