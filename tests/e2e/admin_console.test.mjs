@@ -70,6 +70,7 @@ describe('the console: users, inbox signals, closed cases, accessibility', { ski
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
       resultTypes: ['violations'],
     }));
+    assert.ok(result.passes.length > 10, `${name}: axe checked the page (${result.passes.length} rules passed)`);
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     const described = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n    ')}`);
     assert.deepEqual(described, [], `${name}: accessibility violations`);
