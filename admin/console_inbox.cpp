@@ -100,6 +100,7 @@ ConsoleResponse Console::inbox(Visit& visit) {
 <button type="submit">{{filter}}</button>
 </form>
 <p><button type="button" id="notify-enable">{{notify}}</button></p>
+<p id="inbox-news" role="status" hidden><a href="{{here}}">{{news}}</a></p>
 <div class="scroll"><table id="inbox-table" data-poll="/admin/api/inbox"><caption>{{caption}}</caption>
 <thead><tr><th scope="col">{{conversation}}</th><th scope="col">{{channel}}</th><th scope="col">{{language}}</th><th scope="col">{{area}}</th><th scope="col">{{reason}}</th><th scope="col">{{state}}</th><th scope="col">{{when}}</th><th scope="col">{{unread}}</th></tr></thead>
 <tbody>{{rows}}</tbody></table></div>{{empty}})html",
@@ -112,6 +113,8 @@ ConsoleResponse Console::inbox(Visit& visit) {
                           {"area_options", area_options},
                           {"filter", visit.t("inbox.filter")},
                           {"notify", visit.t("inbox.notify")},
+                          {"here", visit.request.target},
+                          {"news", visit.t("inbox.news")},
                           {"caption", visit.t("inbox.caption")},
                           {"conversation", visit.t("inbox.conversation_col")},
                           {"reason", visit.t("inbox.reason")},
@@ -219,25 +222,28 @@ ConsoleResponse Console::conversation(Visit& visit, std::string_view notice) {
          {"send", visit.t("conversation.send")},
          {"release", visit.t("conversation.release")}});
   }
-  const Html body = fill(R"html({{notice}}{{window}}<p><a href="/admin/inbox">{{back}}</a></p>
-<dl class="facts"><dt>{{channel_label}}</dt><dd>{{channel}}</dd><dt>{{language_label}}</dt><dd>{{language}}</dd><dt>{{reason_label}}</dt><dd>{{reason}}</dd><dt>{{state_label}}</dt><dd id="conversation-state">{{state}}</dd></dl>
+  const Html body =
+      fill(R"html({{notice}}{{window}}<p><a href="/admin/inbox">{{back}}</a></p>
+<dl class="facts"><dt>{{channel_label}}</dt><dd>{{channel}}</dd><dt>{{language_label}}</dt><dd>{{language}}</dd><dt>{{area_label}}</dt><dd>{{area}}</dd><dt>{{reason_label}}</dt><dd>{{reason}}</dd><dt>{{state_label}}</dt><dd id="conversation-state">{{state}}</dd></dl>
 <ol class="messages" aria-label="{{messages_label}}">{{messages}}</ol>
 {{actions}})html",
-                         {{"notice", notice_box(notice, false)},
-                          {"window", window},
-                          {"back", visit.t("conversation.back")},
-                          {"channel_label", visit.t("inbox.channel")},
-                          {"channel", visit.t("channel." + (*item)->channel)},
-                          {"language_label", visit.t("inbox.language")},
-                          {"language", language_name(*content, language)},
-                          {"reason_label", visit.t("inbox.reason")},
-                          {"reason", visit.t("reason." + (*item)->reason)},
-                          {"state_label", visit.t("inbox.state")},
-                          {"state", taken ? visit.t("inbox.taken_by", {{"name", (*item)->taken_by}})
-                                          : visit.t("state." + (*item)->state)},
-                          {"messages_label", visit.t("conversation.messages")},
-                          {"messages", list},
-                          {"actions", actions}});
+           {{"notice", notice_box(notice, false)},
+            {"window", window},
+            {"back", visit.t("conversation.back")},
+            {"channel_label", visit.t("inbox.channel")},
+            {"channel", visit.t("channel." + (*item)->channel)},
+            {"language_label", visit.t("inbox.language")},
+            {"language", language_name(*content, language)},
+            {"area_label", visit.t("inbox.area")},
+            {"area", (*item)->area.empty() ? visit.t("inbox.area_unknown") : (*item)->area},
+            {"reason_label", visit.t("inbox.reason")},
+            {"reason", visit.t("reason." + (*item)->reason)},
+            {"state_label", visit.t("inbox.state")},
+            {"state", taken ? visit.t("inbox.taken_by", {{"name", (*item)->taken_by}})
+                            : visit.t("state." + (*item)->state)},
+            {"messages_label", visit.t("conversation.messages")},
+            {"messages", list},
+            {"actions", actions}});
   return page(visit, visit.t("inbox.conversation", {{"id", id}}), body, "inbox");
 }
 

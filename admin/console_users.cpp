@@ -160,7 +160,7 @@ ConsoleResponse Console::user_page(Visit& visit, const Html& notice) {
   } else {
     changes =
         fill(R"html(<section><h2 id="role-title">{{role_title}}</h2>
-<form method="post" action="/admin/user-role" aria-labelledby="role-title">{{csrf}}<input type="hidden" name="id" value="{{id}}">
+<form method="post" action="/admin/user-role" class="user-form" aria-labelledby="role-title">{{csrf}}<input type="hidden" name="id" value="{{id}}">
 {{role_select}}{{team_select}}
 <p><button type="submit">{{role_button}}</button></p></form></section>
 <section><h2 id="active-title">{{active_title}}</h2>
@@ -168,7 +168,7 @@ ConsoleResponse Console::user_page(Visit& visit, const Html& notice) {
 <p>{{active_hint}}</p>
 <p><button type="submit">{{active_button}}</button></p></form></section>
 <section><h2 id="password-title">{{password_title}}</h2>
-<form method="post" action="/admin/user-password" aria-labelledby="password-title">{{csrf}}<input type="hidden" name="id" value="{{id}}">
+<form method="post" action="/admin/user-password" class="user-form" aria-labelledby="password-title">{{csrf}}<input type="hidden" name="id" value="{{id}}">
 {{password}}
 <p><button type="submit">{{password_button}}</button></p></form></section>)html",
              {{"role_title", visit.t("users.change_role")},

@@ -73,6 +73,8 @@
           new Notification(texts.new_handover || 'Buurtlijn', { body: texts.new_handover_body || '' });
         }
         document.title = '(' + data.waiting + ') ' + document.title.replace(/^\(\d+\) /, '');
+        const news = document.getElementById('inbox-news');  // on the inbox: refresh the list
+        if (news) news.hidden = false;
       }
       known = waiting;
     }).catch(() => {});

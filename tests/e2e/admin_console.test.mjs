@@ -235,9 +235,10 @@ describe('the console: users, inbox signals, closed cases, accessibility', { ski
       assert.ok(signals.tones >= 1, 'a tone was played');
       await page.locator('#inbox-count', { hasText: '1' }).waitFor();
       assert.match(await page.title(), /^\(1\) /, 'the tab title counts what waits');
+      await page.getByRole('link', { name: 'Lijst vernieuwen' }).waitFor();
       await chat.close();
       chat = null;
-      await page.reload();
+      await page.getByRole('link', { name: 'Lijst vernieuwen' }).click();
       await page.locator('#inbox-table tbody tr').first().waitFor();
       assert.match(await page.locator('#inbox-table tbody tr').first().innerText(), /Onbekend/, 'the area column');
       await shot('console-inbox.png');
