@@ -29,6 +29,7 @@ constexpr NavEntry kNavigation[] = {
     {"cases", "nav.cases", Permission::cases, true},
     {"broadcasts", "nav.broadcasts", Permission::broadcasts, false},
     {"dashboard", "nav.dashboard", Permission::dashboard, true},
+    {"users", "nav.users", Permission::users, true},
     {"audit", "nav.audit", Permission::audit, true},
 };
 
@@ -312,6 +313,12 @@ ConsoleResponse Console::dispatch(Visit& visit) {
       {"case-move", true, Permission::cases, &Console::case_move},
       {"dashboard", false, Permission::dashboard, &Console::dashboard},
       {"dashboard.csv", false, Permission::dashboard, &Console::dashboard_csv},
+      {"users", false, Permission::users, &Console::users},
+      {"user", false, Permission::users, &Console::user},
+      {"user-add", true, Permission::users, &Console::user_add},
+      {"user-role", true, Permission::users, &Console::user_change},
+      {"user-active", true, Permission::users, &Console::user_change},
+      {"user-password", true, Permission::users, &Console::user_change},
   };
   if (path.empty()) {
     if (visit.allowed(Permission::inbox)) return redirect("/admin/inbox");

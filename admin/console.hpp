@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "admin/content_edit.hpp"
+#include "admin/html.hpp"
 #include "admin/security.hpp"
 #include "admin/ui_text.hpp"
 #include "cases/case_service.hpp"
@@ -51,6 +52,8 @@ class ConsoleHost {
     (void)id;
     return std::nullopt;
   }
+  // The areas' outlines for the dashboard's map; null when the server has none.
+  virtual const cases::AreaMap* area_map() { return nullptr; }
   // Plans and commits a move as `buurtlijn cases move` does (cases::plan_move, the
   // reporter updates queued, the outbox woken). The reason when refused.
   virtual tl::expected<store::CaseMoved, std::string> move_case(const cases::MoveInput& input) {
@@ -125,6 +128,12 @@ class Console {
   ConsoleResponse photo(Visit& visit, std::string_view id);  // console_cases.cpp
   ConsoleResponse dashboard(Visit& visit);                   // console_dashboard.cpp
   ConsoleResponse dashboard_csv(Visit& visit);               // console_dashboard.cpp
+  ConsoleResponse users(Visit& visit);                       // console_users.cpp
+  ConsoleResponse users_page(Visit& visit, const Html& notice);
+  ConsoleResponse user(Visit& visit);
+  ConsoleResponse user_page(Visit& visit, const Html& notice);
+  ConsoleResponse user_add(Visit& visit);
+  ConsoleResponse user_change(Visit& visit);  // role, active, password
 
   // Validates, stores and publishes one text edit; returns problems for the person.
   std::vector<std::string> store_edit(Visit& visit, store::TextEdit edit);

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "admin/console_parts.hpp"
 #include "cases/workflow.hpp"
@@ -123,6 +124,42 @@ Html move_fields(const Console::Visit& visit, cases::CaseState to) {
   }
 }
 
+// A refused move in the person's language: the workflow's code and details mapped to
+// the console's texts (states, findings by name), never the internal code.
+std::string refusal_text(const Console::Visit& visit, const cases::TransitionRefusal& refusal) {
+  const auto state_name = [&](const std::string& code) {
+    return code.empty() ? visit.t("case.none") : visit.t("case_state." + code);
+  };
+  const auto finding_name = [&](const std::string& code) {
+    return code.empty() ? visit.t("case.none") : visit.t("finding." + code);
+  };
+  UiArguments arguments;
+  if (refusal.code == "not_allowed") {
+    std::string allowed;
+    const std::string codes = refusal.detail("allowed");
+    std::size_t start = 0;
+    while (start < codes.size()) {
+      std::size_t end = codes.find(", ", start);
+      if (end == std::string::npos) end = codes.size();
+      if (!allowed.empty()) allowed += "; ";
+      allowed += state_name(codes.substr(start, end - start));
+      start = end + 2;
+    }
+    arguments = {{"from", state_name(refusal.detail("from"))},
+                 {"to", state_name(refusal.detail("to"))},
+                 {"allowed", allowed.empty() ? visit.t("case.none") : allowed}};
+  } else if (refusal.code == "need_pair") {
+    arguments = {{"count", static_cast<std::int64_t>(to_id(refusal.detail("got")))}};
+  } else {
+    arguments = {{"finding", finding_name(refusal.detail("finding"))},
+                 {"got", refusal.detail("got")}};
+  }
+  const std::string key = "refusal." + refusal.code;
+  std::string text = visit.t(key, arguments);
+  if (text == key) text = visit.t("refusal.other");  // a code without a text yet
+  return visit.t("case.refused", {{"reason", text}});
+}
+
 }  // namespace
 
 ConsoleResponse Console::cases_queue(Visit& visit) {
@@ -135,26 +172,39 @@ ConsoleResponse Console::cases_queue(Visit& visit) {
   const std::string today = cases::iso_date_of(visit.now);
   const std::string week = cases::iso_date_of(visit.now + 7LL * 24 * 3600 * 1000);
 
+  // The closed cases only when asked for (most recently closed first), else the open ones.
+  const bool closed = state == "closed";
+  // "deadline": an inspection, re-inspection, response period or penalty term due today
+  // or earlier and not met yet (as `buurtlijn cases due`).
+  std::set<std::int64_t> deadline_due;
+  if (due == "deadline") {
+    auto deadlines = store->due_deadlines(today);
+    if (!deadlines) return refuse(visit, 503, "error.store");
+    for (const store::DeadlineRow& deadline : *deadlines) deadline_due.insert(deadline.case_id);
+  }
   std::vector<store::CaseRow> rows;
   std::vector<std::string> areas;
   for (const cases::Category& entry : cases::categories()) {
     if (!may_see(visit, entry.code)) continue;
-    auto open = store->open_cases(std::string(entry.code));
-    if (!open) return refuse(visit, 503, "error.store");
-    for (store::CaseRow& row : *open) {
+    auto listed = closed ? store->closed_cases(std::string(entry.code), 500)
+                         : store->open_cases(std::string(entry.code));
+    if (!listed) return refuse(visit, 503, "error.store");
+    for (store::CaseRow& row : *listed) {
       if (!row.area.wijk_name.empty()) areas.push_back(row.area.wijk_name);
       if (!area.empty() && row.area.wijk_name != area) continue;
       if (!category.empty() && row.category != category) continue;
       if (!state.empty() && row.state != state) continue;
       if (due == "overdue" && (row.target_on.empty() || row.target_on >= today)) continue;
       if (due == "week" && (row.target_on.empty() || row.target_on > week)) continue;
+      if (due == "deadline" && !deadline_due.contains(row.id)) continue;
       rows.push_back(std::move(row));
     }
   }
   std::sort(areas.begin(), areas.end());
   areas.erase(std::unique(areas.begin(), areas.end()), areas.end());
-  std::sort(rows.begin(), rows.end(), [](const store::CaseRow& a, const store::CaseRow& b) {
+  std::sort(rows.begin(), rows.end(), [closed](const store::CaseRow& a, const store::CaseRow& b) {
     if (a.team != b.team) return a.team < b.team;
+    if (closed) return a.closed_at.value_or(0) > b.closed_at.value_or(0);
     if (a.target_on != b.target_on) return a.target_on < b.target_on;
     return a.id < b.id;
   });
@@ -177,10 +227,9 @@ ConsoleResponse Console::cases_queue(Visit& visit) {
   }
   std::vector<std::string> states;
   for (int i = 0; i <= static_cast<int>(cases::CaseState::closed); ++i) {
-    const auto value = static_cast<cases::CaseState>(i);
-    if (value != cases::CaseState::closed) states.emplace_back(cases::to_string(value));
+    states.emplace_back(cases::to_string(static_cast<cases::CaseState>(i)));
   }
-  const std::vector<std::string> due_values = {"overdue", "week"};
+  const std::vector<std::string> due_values = {"overdue", "week", "deadline"};
   Html body = fill(
       R"html(<form method="get" action="/admin/cases" class="filters">
 <p><label for="f-area">{{area}}</label><select id="f-area" name="area">{{areas}}</select></p>
@@ -199,7 +248,8 @@ ConsoleResponse Console::cases_queue(Visit& visit) {
        {"due", visit.t("cases.filter.due")},
        {"dues", options(due_values, due, "cases.due.")},
        {"filter", visit.t("cases.filter.submit")},
-       {"count", visit.t("cases.count", {{"count", static_cast<std::int64_t>(rows.size())}})}});
+       {"count", visit.t(closed ? "cases.count_closed" : "cases.count",
+                         {{"count", static_cast<std::int64_t>(rows.size())}})}});
 
   std::size_t start = 0;
   while (start < rows.size()) {
@@ -207,12 +257,15 @@ ConsoleResponse Console::cases_queue(Visit& visit) {
     Html lines;
     while (end < rows.size() && rows[end].team == rows[start].team) {
       const store::CaseRow& row = rows[end];
-      const bool late = !row.target_on.empty() && row.target_on < today;
+      const bool late = !closed && !row.target_on.empty() && row.target_on < today;
       lines += fill(
           R"(<tr><td><a href="/admin/case?id={{id}}">{{id}}</a></td><td>{{category}}</td><td>{{state}}</td><td>{{area}}</td><td>{{reports}}</td><td{{late}}>{{due}}</td><td>{{updated}}</td></tr>)",
           {{"id", std::to_string(row.id)},
            {"category", visit.t("case_category." + row.category)},
-           {"state", visit.t("case_state." + row.state)},
+           {"state", row.closed_outcome.empty()
+                         ? visit.t("case_state." + row.state)
+                         : visit.t("cases.closed_with",
+                                   {{"outcome", visit.t("outcome." + row.closed_outcome)}})},
            {"area", area_text(row.area)},
            {"reports", std::to_string(row.report_count)},
            {"late", late ? fill(R"( class="late")") : Html()},
@@ -225,7 +278,8 @@ ConsoleResponse Console::cases_queue(Visit& visit) {
 <thead><tr><th scope="col">{{id}}</th><th scope="col">{{category}}</th><th scope="col">{{state}}</th><th scope="col">{{area}}</th><th scope="col">{{reports}}</th><th scope="col">{{due}}</th><th scope="col">{{updated}}</th></tr></thead>
 <tbody>{{lines}}</tbody></table></div></section>)html",
                  {{"team", rows[start].team},
-                  {"caption", visit.t("cases.caption", {{"team", rows[start].team}})},
+                  {"caption", visit.t(closed ? "cases.caption_closed" : "cases.caption",
+                                      {{"team", rows[start].team}})},
                   {"id", visit.t("cases.col.id")},
                   {"category", visit.t("cases.filter.category")},
                   {"state", visit.t("cases.filter.state")},
@@ -401,7 +455,10 @@ ConsoleResponse Console::case_page(Visit& visit, std::string_view notice, bool e
        {"category", visit.t("case_category." + row.category)},
        {"l_state", visit.t("cases.filter.state")},
        {"state_code", row.state},
-       {"state", visit.t("case_state." + row.state)},
+       {"state", row.closed_outcome.empty()
+                     ? visit.t("case_state." + row.state)
+                     : visit.t("cases.closed_with",
+                               {{"outcome", visit.t("outcome." + row.closed_outcome)}})},
        {"l_team", visit.t("case.team")},
        {"team", row.team},
        {"l_area", visit.t("cases.filter.area")},
@@ -440,7 +497,8 @@ ConsoleResponse Console::case_move(Visit& visit) {
   if (!*found || !may_see(visit, (*found)->category)) return refuse(visit, 404, "error.not_found");
   const auto to = cases::parse_state(visit.param("to"));
   visit.query["id"] = std::to_string(id);
-  if (!to) return case_page(visit, visit.t("case.refused", {{"reason", "unknown state"}}), true);
+  if (!to)
+    return case_page(visit, visit.t("case.refused", {{"reason", visit.t("refusal.other")}}), true);
   if (visit.param("from") != (*found)->state) {
     return case_page(visit, visit.t("case.conflict"), true);
   }
@@ -461,10 +519,21 @@ ConsoleResponse Console::case_move(Visit& visit) {
   input.request.data.deadline = visit.param("deadline");
   input.request.data.action = visit.param("action");
   input.request.data.outcome = visit.param("outcome");
+  // The workflow's verdict first, so a refusal is told in the person's language.
+  const auto path = cases::parse_path((*found)->path);
+  const auto state = cases::parse_state((*found)->state);
+  if (!path || !state) return refuse(visit, 503, "error.store");
+  if (auto checked =
+          cases::check_transition({*path, *state, (*found)->last_finding}, input.request);
+      !checked) {
+    visit.form.clear();
+    return case_page(visit, refusal_text(visit, checked.error()), true);
+  }
   auto moved = host_.move_case(input);
   if (!moved) {
+    // Checked above: what is left is a store failure or someone else's move meanwhile.
     visit.form.clear();
-    return case_page(visit, visit.t("case.refused", {{"reason", moved.error()}}), true);
+    return case_page(visit, visit.t("case.move_failed"), true);
   }
   const std::string detail = boost::json::serialize(
       boost::json::object{{"from", (*found)->state},

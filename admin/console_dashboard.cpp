@@ -1,11 +1,13 @@
 // The console's dashboard "Meldingen Woonoverlast" (coordinator): the figures of
 // cases/dashboard.hpp over a period, as SVG bar charts (svg_chart.hpp) each with the same
 // numbers in a table, and as CSV. Counts and durations only: no personal data.
+#include <algorithm>
 #include <limits>
 #include <map>
 
 #include "admin/console_parts.hpp"
 #include "admin/svg_chart.hpp"
+#include "admin/svg_map.hpp"
 #include "cases/case_service.hpp"
 #include "cases/dashboard.hpp"
 #include "cases/workflow.hpp"
@@ -81,6 +83,85 @@ Html figures_table(const Console::Visit& visit, std::string_view caption, std::s
                {"rows", rows}});
 }
 
+// The choropleth of the reports in the period per wijk (or buurt) with its legend, the
+// same counts as a table, and the reports whose area is unknown as a separate count.
+Html area_map_section(const Console::Visit& visit, const cases::AreaMap* areas,
+                      const std::vector<store::StatsReportRow>& reports, bool buurten) {
+  const std::string level = buurten ? "buurt" : "wijk";
+  const std::string title = visit.t("dashboard.map.title", {{"level", level}});
+  const std::vector<cases::AreaShape> shapes =
+      areas == nullptr
+          ? std::vector<cases::AreaShape>()
+          : areas->shapes(buurten ? cases::AreaShape::Level::buurt : cases::AreaShape::Level::wijk);
+  std::map<std::string, std::int64_t, std::less<>> counts;
+  for (const cases::AreaShape& shape : shapes) counts[shape.code] = 0;
+  std::int64_t unknown = 0;
+  for (const store::StatsReportRow& report : reports) {
+    const auto found = counts.find(buurten ? report.buurt_code : report.wijk_code);
+    if (found == counts.end()) {
+      ++unknown;
+    } else {
+      ++found->second;
+    }
+  }
+  const Html unknown_line =
+      fill(R"(<p id="map-unknown" data-count="{{n}}">{{text}}</p>)",
+           {{"n", std::to_string(unknown)},
+            {"text", visit.t("dashboard.map.unknown", {{"count", unknown}})}});
+  if (shapes.empty()) {
+    return fill(
+        R"html(<section id="area-map"><h2>{{title}}</h2><p>{{none}}</p>{{unknown}}</section>)html",
+        {{"title", title}, {"none", visit.t("dashboard.map.no_map")}, {"unknown", unknown_line}});
+  }
+  std::vector<MapRegion> regions;
+  std::int64_t max = 0;
+  Html rows;
+  for (const cases::AreaShape& shape : shapes) {
+    const std::int64_t count = counts[shape.code];
+    max = std::max(max, count);
+    regions.push_back(MapRegion{
+        shape.code, visit.t("dashboard.map.tooltip", {{"name", shape.name}, {"count", count}}),
+        count, shape.polygons});
+  }
+  for (const cases::AreaShape& shape : shapes) {
+    const std::int64_t count = counts[shape.code];
+    rows += fill(
+        R"(<tr data-code="{{code}}"><th scope="row"><span class="swatch c{{colour}}" aria-hidden="true"></span> {{name}}</th><td>{{count}}</td></tr>)",
+        {{"code", shape.code},
+         {"colour", std::to_string(colour_class(count, max))},
+         {"name", shape.name},
+         {"count", std::to_string(count)}});
+  }
+  Html legend = fill(R"(<li><span class="swatch c0" aria-hidden="true"></span> {{t}}</li>)",
+                     {{"t", visit.t("dashboard.map.none")}});
+  for (const LegendClass& entry : legend_classes(max)) {
+    legend += fill(
+        R"(<li><span class="swatch c{{c}}" aria-hidden="true"></span> {{t}}</li>)",
+        {{"c", std::to_string(entry.colour)},
+         {"t", entry.low == entry.high
+                   ? std::to_string(entry.low)
+                   : visit.t("dashboard.map.range", {{"low", entry.low}, {"high", entry.high}})}});
+  }
+  return fill(R"html(<section id="area-map" data-level="{{level}}"><h2>{{title}}</h2>
+<div class="map-layout">
+<figure>{{svg}}<figcaption><span id="map-legend">{{legend_title}}</span><ul class="legend" aria-labelledby="map-legend">{{legend}}</ul></figcaption></figure>
+<div class="scroll"><table id="map-table"><caption>{{caption}}</caption>
+<thead><tr><th scope="col">{{area}}</th><th scope="col">{{count}}</th></tr></thead>
+<tbody>{{rows}}</tbody></table></div>
+</div>
+{{unknown}}</section>)html",
+              {{"level", level},
+               {"title", title},
+               {"svg", choropleth(title, regions)},
+               {"legend_title", visit.t("dashboard.map.legend")},
+               {"legend", legend},
+               {"caption", visit.t("dashboard.map.caption")},
+               {"area", visit.t("dashboard.map.area")},
+               {"count", visit.t("dashboard.col.count")},
+               {"rows", rows},
+               {"unknown", unknown_line}});
+}
+
 std::string hours(const std::optional<double>& value) {
   return value ? chart_number(*value) : "–";
 }
@@ -93,15 +174,18 @@ ConsoleResponse Console::dashboard(Visit& visit) {
   auto rows = store->stats_rows();
   if (!rows) return refuse(visit, 503, "error.store");
   const Period period = period_of(visit);
-  const cases::Dashboard figures =
-      cases::build_dashboard(within(std::move(*rows), period.from, period.until));
+  const bool buurten = visit.param("level") == "buurt";
+  const store::StatsRows in_period = within(std::move(*rows), period.from, period.until);
+  const cases::Dashboard figures = cases::build_dashboard(in_period);
+  const Html map = area_map_section(visit, host_.area_map(), in_period.reports, buurten);
 
   std::map<std::string, double> per_area;
   std::map<std::string, double> per_category;
   std::map<std::string, double> per_week;
   for (const auto& [key, count] : figures.reports) {
     const auto& [wijk, category, week] = key;
-    per_area[wijk.empty() ? visit.t("case.unknown_area") : wijk] += static_cast<double>(count);
+    per_area[wijk.empty() || wijk == cases::kUnknownArea ? visit.t("case.unknown_area") : wijk] +=
+        static_cast<double>(count);
     per_category[visit.t("case_category." + category)] += static_cast<double>(count);
     per_week[week] += static_cast<double>(count);
   }
@@ -133,9 +217,11 @@ ConsoleResponse Console::dashboard(Visit& visit) {
       R"html(<form method="get" action="/admin/dashboard" class="filters">
 <p><label for="d-from">{{from}}</label><input id="d-from" name="from" type="date" value="{{from_v}}"></p>
 <p><label for="d-until">{{until}}</label><input id="d-until" name="until" type="date" value="{{until_v}}"></p>
+<p><label for="d-level">{{level}}</label><select id="d-level" name="level">{{levels}}</select></p>
 <p><button type="submit">{{show}}</button></p>
 </form>
 <p><a href="{{csv}}" download>{{csv_label}}</a></p>
+{{map}}
 <div class="charts">
 {{areas}}
 {{categories}}
@@ -157,6 +243,15 @@ ConsoleResponse Console::dashboard(Visit& visit) {
        {"until", visit.t("dashboard.until")},
        {"until_v", period.until_text},
        {"show", visit.t("dashboard.show")},
+       {"level", visit.t("dashboard.map.level")},
+       {"levels",
+        fill(
+            buurten
+                ? R"(<option value="wijk">{{w}}</option><option value="buurt" selected>{{b}}</option>)"
+                : R"(<option value="wijk" selected>{{w}}</option><option value="buurt">{{b}}</option>)",
+            {{"w", visit.t("dashboard.map.level_wijk")},
+             {"b", visit.t("dashboard.map.level_buurt")}})},
+       {"map", map},
        {"csv", csv_link},
        {"csv_label", visit.t("dashboard.csv")},
        {"areas",

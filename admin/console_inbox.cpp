@@ -1,6 +1,7 @@
 // The inbox (see console.hpp): conversations handed over to a person, filters, unread
 // counts, a JSON view the page polls to notify, a conversation with take over, reply
 // (free text or a ready answer in the user's language) and release.
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "admin/console.hpp"
@@ -34,8 +35,30 @@ ConsoleResponse Console::inbox(Visit& visit) {
   for (const std::string_view channel : kChannels) {
     if (visit.param("channel") == channel) filter.channel = std::string(channel);
   }
-  auto items = store_.inbox(filter);
+  // Areas to choose from: the wijken of the area map, and any area an item names.
+  std::vector<std::string> areas;
+  if (const cases::AreaMap* map = host_.area_map()) {
+    for (const cases::AreaShape& shape : map->shapes(cases::AreaShape::Level::wijk)) {
+      areas.push_back(shape.name);
+    }
+  }
+  auto all_items = store_.inbox(filter);
+  if (!all_items) return refuse(visit, 503, "error.store");
+  for (const store::InboxItem& item : *all_items) {
+    if (!item.area.empty()) areas.push_back(item.area);
+  }
+  std::sort(areas.begin(), areas.end());
+  areas.erase(std::unique(areas.begin(), areas.end()), areas.end());
+  const std::string area = visit.param("area");
+  if (std::find(areas.begin(), areas.end(), area) != areas.end()) filter.area = area;
+  auto items = filter.area.empty() ? std::move(all_items) : store_.inbox(filter);
   if (!items) return refuse(visit, 503, "error.store");
+  Html area_options = fill(R"(<option value="">{{t}}</option>)", {{"t", visit.t("inbox.any")}});
+  for (const std::string& name : areas) {
+    area_options += fill(name == filter.area ? R"(<option value="{{n}}" selected>{{n}}</option>)"
+                                             : R"(<option value="{{n}}">{{n}}</option>)",
+                         {{"n", name}});
+  }
   Html language_options = fill(R"(<option value="">{{t}}</option>)", {{"t", visit.t("inbox.any")}});
   for (const auto& language : content->languages()) {
     language_options +=
@@ -53,12 +76,13 @@ ConsoleResponse Console::inbox(Visit& visit) {
   Html rows;
   for (const store::InboxItem& item : *items) {
     rows += fill(
-        R"html(<tr class="{{state}}"><td><a href="/admin/conversation?id={{id}}">{{label}}</a></td><td>{{channel}}</td><td>{{language}}</td><td>{{reason}}</td><td>{{state_text}}</td><td>{{when}}</td><td>{{unread}}</td></tr>)html",
+        R"html(<tr class="{{state}}"><td><a href="/admin/conversation?id={{id}}">{{label}}</a></td><td>{{channel}}</td><td>{{language}}</td><td>{{area}}</td><td>{{reason}}</td><td>{{state_text}}</td><td>{{when}}</td><td>{{unread}}</td></tr>)html",
         {{"state", item.state},
          {"id", std::to_string(item.conversation_id)},
          {"label", visit.t("inbox.conversation", {{"id", item.conversation_id}})},
          {"channel", visit.t("channel." + item.channel)},
          {"language", language_name(*content, item.language)},
+         {"area", item.area.empty() ? visit.t("inbox.area_unknown") : item.area},
          {"reason", visit.t("reason." + item.reason)},
          {"state_text", item.state == "taken" ? visit.t("inbox.taken_by", {{"name", item.taken_by}})
                                               : visit.t("state." + item.state)},
@@ -72,19 +96,25 @@ ConsoleResponse Console::inbox(Visit& visit) {
 <form method="get" action="/admin/inbox" class="filters">
 <label for="f-lang">{{language}}</label><select id="f-lang" name="lang">{{language_options}}</select>
 <label for="f-channel">{{channel}}</label><select id="f-channel" name="channel">{{channel_options}}</select>
+<label for="f-area">{{area}}</label><select id="f-area" name="area">{{area_options}}</select>
 <button type="submit">{{filter}}</button>
 </form>
 <p><button type="button" id="notify-enable">{{notify}}</button></p>
+<p id="inbox-news" role="status" hidden><a href="{{here}}">{{news}}</a></p>
 <div class="scroll"><table id="inbox-table" data-poll="/admin/api/inbox"><caption>{{caption}}</caption>
-<thead><tr><th scope="col">{{conversation}}</th><th scope="col">{{channel}}</th><th scope="col">{{language}}</th><th scope="col">{{reason}}</th><th scope="col">{{state}}</th><th scope="col">{{when}}</th><th scope="col">{{unread}}</th></tr></thead>
+<thead><tr><th scope="col">{{conversation}}</th><th scope="col">{{channel}}</th><th scope="col">{{language}}</th><th scope="col">{{area}}</th><th scope="col">{{reason}}</th><th scope="col">{{state}}</th><th scope="col">{{when}}</th><th scope="col">{{unread}}</th></tr></thead>
 <tbody>{{rows}}</tbody></table></div>{{empty}})html",
                          {{"intro", visit.t("inbox.intro")},
                           {"language", visit.t("inbox.language")},
                           {"language_options", language_options},
                           {"channel", visit.t("inbox.channel")},
                           {"channel_options", channel_options},
+                          {"area", visit.t("inbox.area")},
+                          {"area_options", area_options},
                           {"filter", visit.t("inbox.filter")},
                           {"notify", visit.t("inbox.notify")},
+                          {"here", visit.request.target},
+                          {"news", visit.t("inbox.news")},
                           {"caption", visit.t("inbox.caption")},
                           {"conversation", visit.t("inbox.conversation_col")},
                           {"reason", visit.t("inbox.reason")},
@@ -192,25 +222,28 @@ ConsoleResponse Console::conversation(Visit& visit, std::string_view notice) {
          {"send", visit.t("conversation.send")},
          {"release", visit.t("conversation.release")}});
   }
-  const Html body = fill(R"html({{notice}}{{window}}<p><a href="/admin/inbox">{{back}}</a></p>
-<dl class="facts"><dt>{{channel_label}}</dt><dd>{{channel}}</dd><dt>{{language_label}}</dt><dd>{{language}}</dd><dt>{{reason_label}}</dt><dd>{{reason}}</dd><dt>{{state_label}}</dt><dd id="conversation-state">{{state}}</dd></dl>
+  const Html body =
+      fill(R"html({{notice}}{{window}}<p><a href="/admin/inbox">{{back}}</a></p>
+<dl class="facts"><dt>{{channel_label}}</dt><dd>{{channel}}</dd><dt>{{language_label}}</dt><dd>{{language}}</dd><dt>{{area_label}}</dt><dd>{{area}}</dd><dt>{{reason_label}}</dt><dd>{{reason}}</dd><dt>{{state_label}}</dt><dd id="conversation-state">{{state}}</dd></dl>
 <ol class="messages" aria-label="{{messages_label}}">{{messages}}</ol>
 {{actions}})html",
-                         {{"notice", notice_box(notice, false)},
-                          {"window", window},
-                          {"back", visit.t("conversation.back")},
-                          {"channel_label", visit.t("inbox.channel")},
-                          {"channel", visit.t("channel." + (*item)->channel)},
-                          {"language_label", visit.t("inbox.language")},
-                          {"language", language_name(*content, language)},
-                          {"reason_label", visit.t("inbox.reason")},
-                          {"reason", visit.t("reason." + (*item)->reason)},
-                          {"state_label", visit.t("inbox.state")},
-                          {"state", taken ? visit.t("inbox.taken_by", {{"name", (*item)->taken_by}})
-                                          : visit.t("state." + (*item)->state)},
-                          {"messages_label", visit.t("conversation.messages")},
-                          {"messages", list},
-                          {"actions", actions}});
+           {{"notice", notice_box(notice, false)},
+            {"window", window},
+            {"back", visit.t("conversation.back")},
+            {"channel_label", visit.t("inbox.channel")},
+            {"channel", visit.t("channel." + (*item)->channel)},
+            {"language_label", visit.t("inbox.language")},
+            {"language", language_name(*content, language)},
+            {"area_label", visit.t("inbox.area")},
+            {"area", (*item)->area.empty() ? visit.t("inbox.area_unknown") : (*item)->area},
+            {"reason_label", visit.t("inbox.reason")},
+            {"reason", visit.t("reason." + (*item)->reason)},
+            {"state_label", visit.t("inbox.state")},
+            {"state", taken ? visit.t("inbox.taken_by", {{"name", (*item)->taken_by}})
+                            : visit.t("state." + (*item)->state)},
+            {"messages_label", visit.t("conversation.messages")},
+            {"messages", list},
+            {"actions", actions}});
   return page(visit, visit.t("inbox.conversation", {{"id", id}}), body, "inbox");
 }
 

@@ -332,6 +332,34 @@ std::optional<Area> AreaMap::locate_postcode(std::string_view postcode) const {
   return area;
 }
 
+std::vector<AreaShape> AreaMap::shapes(AreaShape::Level level) const {
+  const std::vector<Feature>& features =
+      level == AreaShape::Level::wijk ? impl_->wijken : impl_->buurten;
+  const auto ring_points = [](const auto& ring) {
+    std::vector<GeoPoint> points;
+    points.reserve(ring.size());
+    for (const Point& point : ring) points.push_back(GeoPoint{point.y(), point.x()});
+    return points;
+  };
+  std::vector<AreaShape> shapes;
+  shapes.reserve(features.size());
+  for (const Feature& feature : features) {
+    AreaShape shape;
+    shape.level = level;
+    shape.code = feature.code;
+    shape.name = feature.name;
+    shape.wijk_code = level == AreaShape::Level::wijk ? feature.code : feature.wijk_code;
+    for (const Polygon& polygon : feature.shape) {
+      std::vector<std::vector<GeoPoint>> rings;
+      rings.push_back(ring_points(polygon.outer()));
+      for (const auto& inner : polygon.inners()) rings.push_back(ring_points(inner));
+      shape.polygons.push_back(std::move(rings));
+    }
+    shapes.push_back(std::move(shape));
+  }
+  return shapes;
+}
+
 std::size_t AreaMap::wijk_count() const {
   return impl_->wijken.size();
 }

@@ -36,6 +36,18 @@ struct GeoPoint {
   double longitude = 0;
 };
 
+// The outline of one wijk or buurt as read from the GeoJSON, for drawing (the console's
+// choropleth): polygons, each a list of rings (the outer ring first, then its holes),
+// each a closed list of points.
+struct AreaShape {
+  enum class Level { wijk, buurt };
+  Level level = Level::wijk;
+  std::string code;
+  std::string name;
+  std::string wijk_code;  // of a buurt: the wijk it belongs to; of a wijk: its own code
+  std::vector<std::vector<std::vector<GeoPoint>>> polygons;
+};
+
 // "7425 ab" -> "7425AB", "7425" -> "7425"; empty when it is not a Dutch PC4 or PC6.
 std::string normalize_postcode(std::string_view text);
 
@@ -60,6 +72,9 @@ class AreaMap {
   Area locate(GeoPoint point) const;
   // The area of a PC6 postcode, else of its PC4; nullopt when the table has neither.
   std::optional<Area> locate_postcode(std::string_view postcode) const;
+
+  // The outlines of one level, in file order (empty when the map has none).
+  std::vector<AreaShape> shapes(AreaShape::Level level) const;
 
   std::size_t wijk_count() const;
   std::size_t buurt_count() const;

@@ -96,35 +96,52 @@ bool edge_exists(CasePath path, CaseState from, CaseState to) {
          kShortTriagedClosed.to == to;
 }
 
-tl::expected<void, std::string> need_one_of(std::string_view state, std::string_view what,
-                                            const std::string& value, const Words& allowed) {
+using Checked = tl::expected<void, TransitionRefusal>;
+
+TransitionRefusal refusal(std::string code, std::string reason,
+                          std::vector<std::pair<std::string, std::string>> details = {}) {
+  return TransitionRefusal{std::move(code), std::move(details), std::move(reason)};
+}
+
+Checked need_one_of(std::string_view state, std::string_view what, const std::string& value,
+                    const Words& allowed) {
   if (!contains(allowed, value)) {
-    return tl::unexpected(std::string(state) + " needs a " + std::string(what) + " (one of " +
-                          join(allowed) + ")" + (value.empty() ? "" : ", got '" + value + "'"));
+    return tl::unexpected(refusal("need_" + std::string(what),
+                                  std::string(state) + " needs a " + std::string(what) +
+                                      " (one of " + join(allowed) + ")" +
+                                      (value.empty() ? "" : ", got '" + value + "'"),
+                                  {{"got", value}}));
   }
   return {};
 }
 
-tl::expected<void, std::string> need_planned_inspection(std::string_view state,
-                                                        const TransitionData& data) {
+Checked need_planned_inspection(std::string_view state, const TransitionData& data) {
   if (!is_iso_date(data.inspection_date)) {
     return tl::unexpected(
-        std::string(state) + " needs an inspection date YYYY-MM-DD" +
-        (data.inspection_date.empty() ? "" : ", got '" + data.inspection_date + "'"));
+        refusal("need_date",
+                std::string(state) + " needs an inspection date YYYY-MM-DD" +
+                    (data.inspection_date.empty() ? "" : ", got '" + data.inspection_date + "'"),
+                {{"got", data.inspection_date}}));
   }
   if (auto ok = need_one_of(state, "shift", data.shift, kShifts); !ok) return ok;
   if (data.inspectors.size() != 2 || data.inspectors[0].empty() || data.inspectors[1].empty() ||
       data.inspectors[0] == data.inspectors[1]) {
-    return tl::unexpected(std::string(state) + " needs a pair of two different inspectors, got " +
-                          std::to_string(data.inspectors.size()));
+    return tl::unexpected(refusal("need_pair",
+                                  std::string(state) +
+                                      " needs a pair of two different inspectors, got " +
+                                      std::to_string(data.inspectors.size()),
+                                  {{"got", std::to_string(data.inspectors.size())}}));
   }
   return {};
 }
 
-tl::expected<void, std::string> need_deadline(std::string_view state, const TransitionData& data) {
+Checked need_deadline(std::string_view state, const TransitionData& data) {
   if (!is_iso_date(data.deadline)) {
-    return tl::unexpected(std::string(state) + " needs a deadline YYYY-MM-DD" +
-                          (data.deadline.empty() ? "" : ", got '" + data.deadline + "'"));
+    return tl::unexpected(
+        refusal("need_deadline",
+                std::string(state) + " needs a deadline YYYY-MM-DD" +
+                    (data.deadline.empty() ? "" : ", got '" + data.deadline + "'"),
+                {{"got", data.deadline}}));
   }
   return {};
 }
@@ -230,12 +247,45 @@ std::vector<CaseState> allowed_next(const CaseSnapshot& snapshot) {
   return next;
 }
 
+const std::vector<std::string_view>& refusal_codes() {
+  static const std::vector<std::string_view> codes{"closed",
+                                                   "not_allowed",
+                                                   "no_actor",
+                                                   "need_date",
+                                                   "need_shift",
+                                                   "need_finding",
+                                                   "need_action",
+                                                   "need_outcome",
+                                                   "need_pair",
+                                                   "need_deadline",
+                                                   "planned_needs_no_access",
+                                                   "report_needs_violation",
+                                                   "complied_after_violation",
+                                                   "forfeit_needs_violation",
+                                                   "close_after_violation"};
+  return codes;
+}
+
+std::string TransitionRefusal::detail(std::string_view name) const {
+  for (const auto& [key, value] : details) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
 tl::expected<TransitionPlan, std::string> plan_transition(const CaseSnapshot& snapshot,
                                                           const TransitionRequest& request) {
+  auto plan = check_transition(snapshot, request);
+  if (!plan) return tl::unexpected(plan.error().reason);
+  return *plan;
+}
+
+tl::expected<TransitionPlan, TransitionRefusal> check_transition(const CaseSnapshot& snapshot,
+                                                                 const TransitionRequest& request) {
   const std::string_view from_name = to_string(snapshot.state);
   const std::string_view to_name = to_string(request.to);
   if (snapshot.state == CaseState::closed) {
-    return tl::unexpected(std::string("the case is closed; nothing follows closed"));
+    return tl::unexpected(refusal("closed", "the case is closed; nothing follows closed"));
   }
   if (!edge_exists(snapshot.path, snapshot.state, request.to)) {
     std::string allowed;
@@ -243,12 +293,14 @@ tl::expected<TransitionPlan, std::string> plan_transition(const CaseSnapshot& sn
       if (!allowed.empty()) allowed += ", ";
       allowed += to_string(next);
     }
-    return tl::unexpected("a " + std::string(to_string(snapshot.path)) + " case cannot go from " +
-                          std::string(from_name) + " to " + std::string(to_name) +
-                          " (allowed: " + allowed + ")");
+    return tl::unexpected(refusal(
+        "not_allowed",
+        "a " + std::string(to_string(snapshot.path)) + " case cannot go from " +
+            std::string(from_name) + " to " + std::string(to_name) + " (allowed: " + allowed + ")",
+        {{"from", std::string(from_name)}, {"to", std::string(to_name)}, {"allowed", allowed}}));
   }
   if (request.by.empty()) {
-    return tl::unexpected(std::string("say who moves the case (--by NAME)"));
+    return tl::unexpected(refusal("no_actor", "say who moves the case (--by NAME)"));
   }
   const TransitionData& data = request.data;
   TransitionPlan plan{snapshot.state,
@@ -264,10 +316,12 @@ tl::expected<TransitionPlan, std::string> plan_transition(const CaseSnapshot& sn
     case CaseState::reinspection_planned:
       if (auto ok = need_planned_inspection(to_name, data); !ok) return tl::unexpected(ok.error());
       if (snapshot.state == CaseState::inspected && snapshot.last_finding != "no_access") {
-        return tl::unexpected(
-            std::string("a new inspection is planned after 'inspected' only when the finding "
-                        "was no_access (a warrant is needed); the finding was '") +
-            snapshot.last_finding + "'");
+        return tl::unexpected(refusal(
+            "planned_needs_no_access",
+            "a new inspection is planned after 'inspected' only when the finding was no_access "
+            "(a warrant is needed); the finding was '" +
+                snapshot.last_finding + "'",
+            {{"finding", snapshot.last_finding}}));
       }
       plan.deadlines.push_back(
           {request.to == CaseState::inspection_planned ? "inspection" : "re_inspection",
@@ -282,9 +336,11 @@ tl::expected<TransitionPlan, std::string> plan_transition(const CaseSnapshot& sn
       break;
     case CaseState::official_report:
       if (snapshot.last_finding != "violation") {
-        return tl::unexpected(std::string("an official report needs an inspection that found a "
-                                          "violation; the finding was '") +
-                              snapshot.last_finding + "'");
+        return tl::unexpected(refusal("report_needs_violation",
+                                      "an official report needs an inspection that found a "
+                                      "violation; the finding was '" +
+                                          snapshot.last_finding + "'",
+                                      {{"finding", snapshot.last_finding}}));
       }
       plan.is_official_report = true;
       break;
@@ -300,17 +356,19 @@ tl::expected<TransitionPlan, std::string> plan_transition(const CaseSnapshot& sn
     case CaseState::complied:
       if (snapshot.state == CaseState::inspection_after_deadline &&
           snapshot.last_finding == "violation") {
-        return tl::unexpected(
-            std::string("the inspection after the deadline found a violation: "
-                        "penalty_forfeited, not complied"));
+        return tl::unexpected(refusal("complied_after_violation",
+                                      "the inspection after the deadline found a violation: "
+                                      "penalty_forfeited, not complied"));
       }
       if (snapshot.state == CaseState::reinspection_planned) plan.is_inspection = true;
       break;
     case CaseState::penalty_forfeited:
       if (snapshot.last_finding != "violation") {
-        return tl::unexpected(std::string("a penalty is forfeited only when the inspection after "
-                                          "the deadline found a violation; the finding was '") +
-                              snapshot.last_finding + "'");
+        return tl::unexpected(refusal("forfeit_needs_violation",
+                                      "a penalty is forfeited only when the inspection after the "
+                                      "deadline found a violation; the finding was '" +
+                                          snapshot.last_finding + "'",
+                                      {{"finding", snapshot.last_finding}}));
       }
       break;
     case CaseState::action_planned:
@@ -324,7 +382,8 @@ tl::expected<TransitionPlan, std::string> plan_transition(const CaseSnapshot& sn
       }
       if (snapshot.state == CaseState::inspected && snapshot.last_finding == "violation") {
         return tl::unexpected(
-            std::string("the inspection found a violation: draw up the official report first"));
+            refusal("close_after_violation",
+                    "the inspection found a violation: draw up the official report first"));
       }
       break;
     default:

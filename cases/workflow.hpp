@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <tl/expected.hpp>
+#include <utility>
 #include <vector>
 
 namespace buurtlijn::cases {
@@ -100,8 +101,27 @@ struct TransitionPlan {
 // The states reachable from `snapshot` (for help texts and refusals).
 std::vector<CaseState> allowed_next(const CaseSnapshot& snapshot);
 
-// Checks the transition and its data. Refusal reasons are for the inspector, e.g.
-// "inspection_planned needs a pair of inspectors (--inspector twice), got 1".
+// Why a transition is refused: a stable code with named details (state codes, the
+// finding, what was given) for a translated text, and the same in English for the
+// command line. Codes: closed, not_allowed {from, to, allowed}, no_actor,
+// need_date {got}, need_shift / need_finding / need_action / need_outcome {got},
+// need_pair {got}, need_deadline {got}, planned_needs_no_access {finding},
+// report_needs_violation {finding}, complied_after_violation,
+// forfeit_needs_violation {finding}, close_after_violation.
+struct TransitionRefusal {
+  std::string code;
+  std::vector<std::pair<std::string, std::string>> details;  // "allowed": "a,b" (codes)
+  std::string reason;  // e.g. "inspection_planned needs a pair of two different inspectors, got 1"
+  std::string detail(std::string_view name) const;
+};
+
+// Every code a TransitionRefusal can carry (so that each has a text in the console).
+const std::vector<std::string_view>& refusal_codes();
+
+// Checks the transition and its data.
+tl::expected<TransitionPlan, TransitionRefusal> check_transition(const CaseSnapshot& snapshot,
+                                                                 const TransitionRequest& request);
+// The same with the English reason, for the inspector's command line.
 tl::expected<TransitionPlan, std::string> plan_transition(const CaseSnapshot& snapshot,
                                                           const TransitionRequest& request);
 

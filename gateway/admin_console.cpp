@@ -70,6 +70,7 @@ class ServerConsoleHost final : public admin::ConsoleHost {
   std::optional<std::string> photo_bytes(std::string_view id) override {
     return read_photo(photos_dir(app_.config.store.data_dir), id);
   }
+  const cases::AreaMap* area_map() override { return app_.cases ? &app_.cases->areas : nullptr; }
   tl::expected<store::CaseMoved, std::string> move_case(const cases::MoveInput& input) override {
     if (!app_.cases) return tl::unexpected(std::string("no case handling in this server"));
     auto planned =

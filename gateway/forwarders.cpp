@@ -126,9 +126,13 @@ tl::expected<MailCall, std::string> render_email_item(const ForwardingConfig& fo
   summary.area = string_field(*payload, "area");
   if (summary.area.empty()) summary.area = words->get(lang, "email.unknown_area");
   summary.report_number = std::to_string(number);
-  summary.state = string_field(*payload, "state");
+  // The state's name for people ("Nieuw"), never the internal code; the code only when
+  // the texts do not know it.
+  const std::string state_code = string_field(*payload, "state");
+  summary.state = words->get(lang, "case_state." + state_code);
+  if (state_code.empty() || summary.state == "case_state." + state_code) summary.state = state_code;
   if (!forwarding.public_base_url.empty()) {
-    summary.case_url = forwarding.public_base_url + "/admin/cases/" + std::to_string(case_id);
+    summary.case_url = forwarding.public_base_url + "/admin/case?id=" + std::to_string(case_id);
   }
   // item.address is set only when the item carries the reporter's subject, i.e. when
   // the team asked for contact details when the case was created; check again now.
@@ -188,7 +192,7 @@ tl::expected<connectors::HttpCall, std::string> render_open311_item(
   const std::int64_t case_id = int_field(*payload, "case_id");
   if (!forwarding.public_base_url.empty()) {
     if (!request.description.empty()) request.description += "\n\n";
-    request.description += forwarding.public_base_url + "/admin/cases/" + std::to_string(case_id);
+    request.description += forwarding.public_base_url + "/admin/case?id=" + std::to_string(case_id);
   }
   request.lang = string_field(*payload, "lang");
   if (const auto* attributes = payload->if_contains("attributes");

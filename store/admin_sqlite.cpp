@@ -1,6 +1,7 @@
 // The SQLite implementation of AdminStore (see admin_store.hpp) and write_hand_over
 // (admin_writes.hpp). Reads lease a read connection; writes are jobs of the single
 // writer, awaited with a future.
+#include <functional>
 #include <future>
 #include <utility>
 
@@ -63,14 +64,26 @@ AdminUser read_user(const SqliteStatement& s) {
   return user;
 }
 
-constexpr std::string_view kInboxSelect = R"sql(
+// The conversation's area: the wijk of the subject's latest report with a known area,
+// else the area of their subscriber record.
+constexpr std::string_view kInboxArea =
+    "coalesce((SELECT r.wijk_name FROM reports r WHERE r.subject_id = c.subject_id"
+    " AND r.wijk_name NOT IN ('', 'unknown') ORDER BY r.id DESC LIMIT 1),"
+    " (SELECT nullif(b.area, '') FROM subscribers b WHERE b.subject_id = c.subject_id), '')";
+
+const std::string& inbox_select() {
+  static const std::string sql = R"sql(
   SELECT h.conversation_id, c.channel, c.language, h.reason, h.state,
          coalesce(u.name, ''), h.requested_at, coalesce(c.last_inbound_at, 0),
          (SELECT count(*) FROM messages m WHERE m.conversation_id = h.conversation_id
-            AND m.direction = 'in' AND m.id > h.last_read_message_id)
+            AND m.direction = 'in' AND m.id > h.last_read_message_id),
+         )sql" + std::string(kInboxArea) +
+                                 R"sql(
   FROM handovers h
   JOIN conversations c ON c.id = h.conversation_id
   LEFT JOIN admin_users u ON u.id = h.taken_by)sql";
+  return sql;
+}
 
 InboxItem read_inbox_item(const SqliteStatement& s) {
   InboxItem item;
@@ -83,6 +96,7 @@ InboxItem read_inbox_item(const SqliteStatement& s) {
   item.requested_at = s.column_int64(6);
   item.last_inbound_at = s.column_int64(7);
   item.unread = s.column_int64(8);
+  item.area = s.column_text(9);
   return item;
 }
 
@@ -148,6 +162,62 @@ class SqliteAdminStore final : public AdminStore {
       }
       return id;
     });
+  }
+
+  Result<std::vector<AdminUserListing>> list_users() override {
+    return read_all<AdminUserListing>(
+        "SELECT u.id, u.name, u.role, u.team, u.disabled, u.created_at,"
+        "       (SELECT max(a.at) FROM audit_log a"
+        "         WHERE a.user_id = u.id AND a.action = 'session.login')"
+        " FROM admin_users u ORDER BY u.name",
+        [](SqliteStatement&) {},
+        [](const SqliteStatement& s) {
+          AdminUserListing user;
+          user.id = s.column_int64(0);
+          user.name = s.column_text(1);
+          user.role = s.column_text(2);
+          user.team = s.column_text(3);
+          user.disabled = s.column_int64(4) != 0;
+          user.created_at = s.column_int64(5);
+          if (!s.column_is_null(6)) user.last_login = s.column_int64(6);
+          return user;
+        });
+  }
+  Result<void> change_role(std::int64_t user_id, std::string_view role, std::string_view team,
+                           const Actor& actor, Millis now) override {
+    return change_user(
+        user_id, actor, now, "user.role",
+        "role " + std::string(role) + (team.empty() ? "" : ", team " + std::string(team)),
+        [role = std::string(role), team = std::string(team)](SqliteConnection& db,
+                                                             std::int64_t id) {
+          return run(db, "UPDATE admin_users SET role = :role, team = :team WHERE id = :id",
+                     [&](SqliteStatement& s) {
+                       s.bind(":role", role).bind(":team", team).bind(":id", id);
+                     });
+        },
+        false);
+  }
+  Result<void> set_disabled(std::int64_t user_id, bool disabled, const Actor& actor,
+                            Millis now) override {
+    return change_user(
+        user_id, actor, now, disabled ? "user.disable" : "user.enable", "",
+        [disabled](SqliteConnection& db, std::int64_t id) {
+          return run(db, "UPDATE admin_users SET disabled = :disabled WHERE id = :id",
+                     [&](SqliteStatement& s) {
+                       s.bind(":disabled", std::int64_t{disabled ? 1 : 0}).bind(":id", id);
+                     });
+        },
+        disabled);
+  }
+  Result<void> set_password_hash(std::int64_t user_id, std::string_view password_hash,
+                                 const Actor& actor, Millis now) override {
+    return change_user(
+        user_id, actor, now, "user.password", "",
+        [hash = std::string(password_hash)](SqliteConnection& db, std::int64_t id) {
+          return run(db, "UPDATE admin_users SET password_hash = :hash WHERE id = :id",
+                     [&](SqliteStatement& s) { s.bind(":hash", hash).bind(":id", id); });
+        },
+        true);
   }
 
   Result<void> create_session(const AdminSession& session, const Actor& actor,
@@ -361,9 +431,12 @@ class SqliteAdminStore final : public AdminStore {
   }
 
   Result<std::vector<InboxItem>> inbox(const InboxFilter& filter) override {
-    const std::string sql = std::string(kInboxSelect) +
+    const std::string sql = inbox_select() +
                             " WHERE (:language = '' OR c.language = :language)"
                             " AND (:channel = '' OR c.channel = :channel)"
+                            " AND (:area = '' OR " +
+                            std::string(kInboxArea) +
+                            " = :area)"
                             " AND (:released = 1 OR h.state != 'released')"
                             " ORDER BY h.state = 'taken', h.requested_at DESC LIMIT 200";
     return read_all<InboxItem>(
@@ -371,13 +444,14 @@ class SqliteAdminStore final : public AdminStore {
         [&](SqliteStatement& s) {
           s.bind(":language", filter.language)
               .bind(":channel", filter.channel)
+              .bind(":area", filter.area)
               .bind(":released", std::int64_t{filter.include_released ? 1 : 0});
         },
         read_inbox_item);
   }
   Result<std::optional<InboxItem>> inbox_item(std::int64_t conversation_id) override {
     return read_one<InboxItem>(
-        std::string(kInboxSelect) + " WHERE h.conversation_id = :id",
+        inbox_select() + " WHERE h.conversation_id = :id",
         [&](SqliteStatement& s) { s.bind(":id", conversation_id); }, read_inbox_item);
   }
   Result<std::vector<ConversationMessage>> conversation_messages(std::int64_t conversation_id,
@@ -472,6 +546,39 @@ class SqliteAdminStore final : public AdminStore {
   }
 
  private:
+  // One change of a user: `update` (which must touch the row), the sessions ended when
+  // `end_sessions`, and the audit row, in one transaction.
+  Result<void> change_user(std::int64_t user_id, const Actor& actor, Millis now, std::string action,
+                           std::string detail,
+                           std::function<Result<void>(SqliteConnection&, std::int64_t)> update,
+                           bool end_sessions) {
+    return write<bool>([user_id, actor, now, action = std::move(action), detail = std::move(detail),
+                        update = std::move(update),
+                        end_sessions](SqliteConnection& db) -> Result<bool> {
+             std::string name;
+             {
+               auto found = db.statement("SELECT name FROM admin_users WHERE id = :id");
+               if (!found) return tl::unexpected(found.error());
+               (*found)->bind(":id", user_id);
+               auto row = (*found)->step();
+               if (!row) return tl::unexpected(row.error());
+               if (!*row) return fail(Error::Code::invalid, "unknown user");
+               name = (*found)->column_text(0);
+             }
+             if (auto ok = update(db, user_id); !ok) return tl::unexpected(ok.error());
+             if (end_sessions) {
+               auto ended = run(db, "DELETE FROM admin_sessions WHERE user_id = :id",
+                                [&](SqliteStatement& s) { s.bind(":id", user_id); });
+               if (!ended) return tl::unexpected(ended.error());
+             }
+             if (auto logged = audit(db, actor, action, "user " + name, detail, now); !logged) {
+               return tl::unexpected(logged.error());
+             }
+             return true;
+           })
+        .map([](bool) {});
+  }
+
   Result<void> set_paused(std::int64_t conversation_id, const Actor& actor, Millis now,
                           bool paused) {
     return write<bool>([conversation_id, actor, now, paused](SqliteConnection& db) -> Result<bool> {

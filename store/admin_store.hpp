@@ -30,6 +30,18 @@ struct AdminUser {
   bool disabled = false;
 };
 
+// A user as the coordinator's Users page lists it (never the hash). The last login is
+// read from the audit log ("session.login"), so no column keeps it twice.
+struct AdminUserListing {
+  std::int64_t id = 0;
+  std::string name;
+  std::string role;
+  std::string team;
+  bool disabled = false;
+  Millis created_at = 0;
+  std::optional<Millis> last_login;
+};
+
 struct AdminSession {
   std::string id_hash;  // hex SHA-256 of the cookie value; the value itself is never stored
   std::int64_t user_id = 0;
@@ -87,6 +99,7 @@ struct InboxFilter {
   std::string language;  // "" = any
   std::string channel;   // "" = any
   bool include_released = false;
+  std::string area;  // "" = any; a wijk name as InboxItem::area
 };
 
 struct InboxItem {
@@ -99,6 +112,9 @@ struct InboxItem {
   Millis requested_at = 0;
   Millis last_inbound_at = 0;
   std::int64_t unread = 0;
+  // The wijk the person is about, when known: of their latest report with a known area,
+  // else their subscriber record's area; "" when neither says.
+  std::string area;
 };
 
 struct ConversationMessage {
@@ -125,6 +141,17 @@ class AdminStore {
   virtual Result<std::int64_t> count_users() = 0;
   // Fails with duplicate when the name is taken.
   virtual Result<std::int64_t> add_user(const AdminUser& user, const Actor& actor, Millis now) = 0;
+  // Every user by name.
+  virtual Result<std::vector<AdminUserListing>> list_users() = 0;
+  // The changes of the Users page; each is audited in its transaction and fails with
+  // invalid for an unknown user. Disabling a user (and setting a new password) ends the
+  // user's sessions at once.
+  virtual Result<void> change_role(std::int64_t user_id, std::string_view role,
+                                   std::string_view team, const Actor& actor, Millis now) = 0;
+  virtual Result<void> set_disabled(std::int64_t user_id, bool disabled, const Actor& actor,
+                                    Millis now) = 0;
+  virtual Result<void> set_password_hash(std::int64_t user_id, std::string_view password_hash,
+                                         const Actor& actor, Millis now) = 0;
 
   // Sessions.
   virtual Result<void> create_session(const AdminSession& session, const Actor& actor,

@@ -88,6 +88,19 @@ Result<std::vector<CaseRow>> read_open_cases(SqliteConnection& db, const std::st
   return rows;
 }
 
+Result<std::vector<CaseRow>> read_closed_cases(SqliteConnection& db, const std::string& category,
+                                               std::int64_t limit) {
+  static const std::string sql = case_select(
+      "WHERE c.category = :category AND c.state = 'closed' ORDER BY c.closed_at DESC, c.id DESC "
+      "LIMIT :limit");
+  std::vector<CaseRow> rows;
+  auto ok = each_row(
+      db, sql, [&](SqliteStatement& s) { s.bind(":category", category).bind(":limit", limit); },
+      [&](const SqliteStatement& s) { rows.push_back(case_row(s)); });
+  if (!ok) return tl::unexpected(ok.error());
+  return rows;
+}
+
 Result<std::vector<CaseReporter>> read_case_reporters(SqliteConnection& db, std::int64_t case_id) {
   std::vector<CaseReporter> rows;
   auto ok = each_row(
@@ -208,11 +221,12 @@ Result<std::vector<DeadlineRow>> read_due_deadlines(SqliteConnection& db,
 Result<StatsRows> read_stats_rows(SqliteConnection& db) {
   StatsRows stats;
   auto reports = each_row(
-      db, "SELECT category, wijk_name, created_at FROM reports ORDER BY id",
+      db, "SELECT category, wijk_name, created_at, wijk_code, buurt_code FROM reports ORDER BY id",
       [](SqliteStatement&) {},
       [&](const SqliteStatement& s) {
-        stats.reports.push_back(
-            StatsReportRow{s.column_text(0), s.column_text(1), s.column_int64(2)});
+        stats.reports.push_back(StatsReportRow{s.column_text(0), s.column_text(1),
+                                               s.column_int64(2), s.column_text(3),
+                                               s.column_text(4)});
       });
   if (!reports) return tl::unexpected(reports.error());
   auto cases = each_row(
@@ -264,6 +278,10 @@ class SqliteCaseStore final : public CaseStore {
   }
   Result<std::vector<CaseRow>> open_cases(const std::string& category) override {
     return read([&](SqliteConnection& db) { return read_open_cases(db, category); });
+  }
+  Result<std::vector<CaseRow>> closed_cases(const std::string& category,
+                                            std::int64_t limit) override {
+    return read([&](SqliteConnection& db) { return read_closed_cases(db, category, limit); });
   }
   Result<std::vector<CaseReporter>> reporters_wanting_updates(std::int64_t case_id) override {
     return read([&](SqliteConnection& db) { return read_case_reporters(db, case_id); });

@@ -234,6 +234,8 @@ struct StatsReportRow {
   std::string category;
   std::string wijk_name;
   Millis created_at = 0;
+  std::string wijk_code;  // "unknown" when no area was found
+  std::string buurt_code;
 };
 struct StatsCaseRow {
   std::int64_t id = 0;
@@ -267,6 +269,10 @@ class CaseStore {
   virtual Result<std::optional<CaseRow>> find_case(std::int64_t case_id) = 0;
   // Open cases (not closed) of a category, for grouping.
   virtual Result<std::vector<CaseRow>> open_cases(const std::string& category) = 0;
+  // Closed cases of a category, most recently closed first, at most `limit` (the
+  // console's queue with the state filter on closed).
+  virtual Result<std::vector<CaseRow>> closed_cases(const std::string& category,
+                                                    std::int64_t limit) = 0;
   virtual Result<std::vector<CaseReporter>> reporters_wanting_updates(std::int64_t case_id) = 0;
   virtual Result<std::optional<PublicReportRow>> find_report(std::int64_t public_number) = 0;
   // Newest first, at most filter.limit.

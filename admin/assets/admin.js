@@ -38,9 +38,21 @@
   const counter = document.getElementById('inbox-count');
   if (!counter) return;
   let known = null;  // ids waiting at the last poll
+  // Browsers let a page make sound only after the person touched it: the audio context
+  // is made (or resumed) on the first click or key, then reused for every tone.
+  let audio = null;
+  function unlockAudio() {
+    try {
+      if (!audio) audio = new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === 'suspended') audio.resume().catch(() => {});
+    } catch (e) { audio = null; }
+  }
+  document.addEventListener('click', unlockAudio, { passive: true });
+  document.addEventListener('keydown', unlockAudio, { passive: true });
   function beep() {
     try {
-      const audio = new (window.AudioContext || window.webkitAudioContext)();
+      unlockAudio();
+      if (!audio) return;
       const tone = audio.createOscillator();
       const gain = audio.createGain();
       tone.frequency.value = 880;
@@ -61,6 +73,8 @@
           new Notification(texts.new_handover || 'Buurtlijn', { body: texts.new_handover_body || '' });
         }
         document.title = '(' + data.waiting + ') ' + document.title.replace(/^\(\d+\) /, '');
+        const news = document.getElementById('inbox-news');  // on the inbox: refresh the list
+        if (news) news.hidden = false;
       }
       known = waiting;
     }).catch(() => {});

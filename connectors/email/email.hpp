@@ -39,7 +39,7 @@ struct CaseSummary {
   std::string area;
   std::string report_number;  // the public report number
   std::string state;
-  std::string case_url;  // <public_base_url>/admin/cases/<id>
+  std::string case_url;  // <public_base_url>/admin/case?id=<id>
   // The reporter's channel and reply address, when known; rendered only when
   // Settings::include_contact is true.
   std::string contact;

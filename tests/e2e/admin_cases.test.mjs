@@ -159,6 +159,11 @@ describe('the console\'s cases', { skip: !BIN && 'BUURTLIJN_BIN is not set', tim
       const added = await run(bin, args, `${PASSWORD}\n`);
       assert.equal(added.code, 0, `admin add-user: ${added.stderr}`);
     }
+    // The illustrative wijken, so that the dashboard draws its map.
+    const source = path.resolve(here, '..', '..');
+    const imported = await run(bin, ['areas', 'import', '--geojson', path.join(source, 'data/areas/deventer-illustrative.geojson'),
+      '--data-dir', dataDir], '');
+    assert.equal(imported.code, 0, `areas import: ${imported.stderr}`);
     const seed = async (category, address) => {
       const made = await run(bin, ['cases', 'report', '--category', category, '--lat', '52.2553',
         '--lon', '6.1639', '--address', address, '--language', 'nl', '--data-dir', dataDir], '');
@@ -242,7 +247,9 @@ describe('the console\'s cases', { skip: !BIN && 'BUURTLIJN_BIN is not set', tim
       await form.getByLabel('Eerste inspecteur').fill('Jansen');
       await form.getByLabel('Tweede inspecteur').fill('Jansen');
       await form.getByRole('button', { name: 'Naar: Controle gepland' }).click();
-      await page.getByRole('alert').filter({ hasText: 'Niet gelukt' }).waitFor();
+      // Refused in words from the texts, not as the workflow's code.
+      await page.getByRole('alert').filter({ hasText: 'Niet gelukt: een controle doen altijd twee verschillende inspecteurs' }).waitFor();
+      assert.doesNotMatch(await page.getByRole('alert').innerText(), /inspection_planned|pair of/);
       assert.equal(await page.locator('#case-state').getAttribute('data-state'), 'triaged');
       await shot('cases-refused.png');
 
@@ -290,7 +297,25 @@ describe('the console\'s cases', { skip: !BIN && 'BUURTLIJN_BIN is not set', tim
       assert.equal(await value('chart-categories', 'Uitbuiting'), '1');
       const open = await page.locator('#chart-open-closed table tr', { hasText: 'Open' }).innerText();
       assert.match(open, /\b2\b/, 'the table repeats the chart');
-      assert.equal(await page.locator('svg[role="img"] title').count(), 5, 'five titled charts');
+      assert.equal(await page.locator('svg.chart[role="img"] > title').count(), 5, 'five titled charts');
+      // The map: one path per wijk, the seeded wijk (both reports) in the darkest class,
+      // the others in the "none" class, each with its name as a tooltip; the table agrees.
+      const areas = page.locator('#area-map svg.map path.area');
+      assert.equal(await areas.count(), 5, 'one path per wijk');
+      const seeded = page.locator('#area-map path.area[data-code="WK015001"]');
+      assert.match(await seeded.getAttribute('class'), /\bc5\b/);
+      assert.equal(await seeded.getAttribute('data-count'), '2');
+      assert.equal(await seeded.locator('title').textContent(), 'Binnenstad: 2 meldingen');
+      assert.equal(await page.locator('#area-map path.area.c0').count(), 4);
+      assert.match(await page.locator('#map-table tr[data-code="WK015001"]').innerText(), /Binnenstad\s+2/);
+      assert.equal(await page.locator('#map-unknown').getAttribute('data-count'), '0');
+      await page.getByLabel('Kaart per').selectOption('buurt');
+      await page.getByRole('button', { name: 'Tonen' }).click();
+      await page.waitForURL(/level=buurt/);
+      assert.equal(await areas.count(), 8, 'one path per buurt');
+      assert.equal(await page.locator('#area-map path.area.c5').count(), 1);
+      await shot('cases-dashboard-buurten.png');
+      await page.goto(`${base}/admin/dashboard`);
       // A period before the seeds shows nothing.
       await page.getByLabel('Van').fill('2020-01-01');
       await page.getByLabel('Tot en met').fill('2020-12-31');

@@ -217,9 +217,10 @@ TEST_CASE("forwarders: e-mail to the team's SMTP server, retried while it is dow
   CHECK(message.find("Soort melding: Afval naast container\r\n") != std::string::npos);
   CHECK(message.find("Wijk en buurt: Rivierenwijk") != std::string::npos);
   CHECK(message.find("Meldingsnummer: " + number + "\r\n") != std::string::npos);
-  CHECK(message.find("Status: new\r\n") != std::string::npos);
-  CHECK(message.find("Zaak in de beheeromgeving: https://buurtlijn.example/admin/cases/" + case_id +
-                     "\r\n") != std::string::npos);
+  CHECK(message.find("Status: Nieuw\r\n") != std::string::npos);  // the name, not the code
+  CHECK(message.find("Status: new") == std::string::npos);
+  CHECK(message.find("Zaak in de beheeromgeving: https://buurtlijn.example/admin/case?id=" +
+                     case_id + "\r\n") != std::string::npos);
   // No reporter contact, and not the reporter's own text either.
   CHECK(message.find("31612345678") == std::string::npos);
   CHECK(message.find("0612345678") == std::string::npos);
@@ -267,7 +268,7 @@ TEST_CASE("forwarders: an Open311 client posts to the remote system and keeps it
   CHECK(request.body.find("service_code=woningdelen") != std::string::npos);
   CHECK(request.body.find("lat=52.240100") != std::string::npos);
   CHECK(request.body.find("long=6.160100") != std::string::npos);
-  CHECK(request.body.find("https%3A%2F%2Fbuurtlijn.example%2Fadmin%2Fcases%2F" + case_id) !=
+  CHECK(request.body.find("https%3A%2F%2Fbuurtlijn.example%2Fadmin%2Fcase%3Fid%3D" + case_id) !=
         std::string::npos);
   CHECK(request.body.find("31612345678") == std::string::npos);  // never the reporter's address
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "store/case_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "tests/unit/store/test_support.hpp"
 
@@ -166,9 +167,9 @@ TEST_CASE("admin store: a hand-over enters the inbox; take over pauses the bot; 
   CHECK(inbox->front().state == "waiting");
   CHECK(inbox->front().unread == 1);
   CHECK(inbox->front().language == "ro");
-  CHECK(f.admin->inbox({"bg", "", false})->empty());
-  CHECK(f.admin->inbox({"ro", "whatsapp", false})->size() == 1);
-  CHECK(f.admin->inbox({"", "telegram", false})->empty());
+  CHECK(f.admin->inbox({"bg", "", false, ""})->empty());
+  CHECK(f.admin->inbox({"ro", "whatsapp", false, ""})->size() == 1);
+  CHECK(f.admin->inbox({"", "telegram", false, ""})->empty());
 
   // No reply before taking over.
   HumanReply reply{id, "Bună ziua", "{\"text\":\"Bună ziua\"}"};
@@ -199,8 +200,93 @@ TEST_CASE("admin store: a hand-over enters the inbox; take over pauses the bot; 
   REQUIRE(f.admin->release(id, {anna, "anna"}, 4000));
   CHECK_FALSE((*f.store->find_conversation("whatsapp", "p-7f3a9c0d1e2b"))->paused_by_human);
   CHECK(f.admin->inbox({})->empty());
-  CHECK(f.admin->inbox({"", "", true})->size() == 1);
+  CHECK(f.admin->inbox({"", "", true, ""})->size() == 1);
   CHECK_FALSE(f.admin->take_over(9999, {anna, "anna"}, 5000));
+}
+
+TEST_CASE("admin store: the inbox knows the area of the person's latest report") {
+  Fixture f;
+  InboundTurn turn = testing::make_turn("p-7f3a9c0d1e2b", "wamid.1", 0);
+  turn.hand_over_reason = "requested";
+  REQUIRE(testing::commit(*f.store, turn));
+  REQUIRE(f.admin->inbox({})->size() == 1);
+  CHECK(f.admin->inbox({})->front().area.empty());  // nothing known yet
+
+  auto report = [&](const std::string& wijk, Millis at) {
+    NewReport write;
+    write.category = "waste_beside_container";
+    write.area = {wijk == "unknown" ? "unknown" : "WK1", wijk, "unknown", "unknown"};
+    write.language = "ro";
+    write.subject_pseudonym = "p-7f3a9c0d1e2b";
+    write.channel = "whatsapp";
+    write.source = "chat";
+    write.at = at;
+    write.path = "short";
+    write.team = "afval";
+    write.target_on = "2026-12-01";
+    write.number_candidates = {1000 + at % 1000};
+    auto created = testing::wait_for<ReportCreated>(
+        [&](auto done) { f.store->cases().create_report(write, done); });
+    REQUIRE_MESSAGE(created, created.error().message);
+  };
+  report("Rivierenwijk", 5001);
+  report("unknown", 5002);  // a later report without a known area does not hide it
+  const auto items = f.admin->inbox({});
+  REQUIRE(items->size() == 1);
+  CHECK(items->front().area == "Rivierenwijk");
+  InboxFilter here;
+  here.area = "Rivierenwijk";
+  CHECK(f.admin->inbox(here)->size() == 1);
+  InboxFilter elsewhere;
+  elsewhere.area = "Voorstad";
+  CHECK(f.admin->inbox(elsewhere)->empty());
+  CHECK((*f.admin->inbox_item(items->front().conversation_id))->area == "Rivierenwijk");
+}
+
+TEST_CASE("admin store: users are listed, changed, disabled and given a new password") {
+  Fixture f;
+  const std::int64_t anna = f.add("anna", "coordinator");
+  const std::int64_t bob = f.add("bob", "buurtmaker");
+  const Actor by{anna, "anna"};
+  REQUIRE(f.admin->create_session({"hash-bob", bob, "csrf", 100, 100, 100000}, {bob, "bob"}, 100));
+  auto users = f.admin->list_users();
+  REQUIRE(users);
+  REQUIRE(users->size() == 2);
+  CHECK(users->at(0).name == "anna");
+  CHECK_FALSE(users->at(0).last_login);
+  CHECK(users->at(1).name == "bob");
+  REQUIRE(users->at(1).last_login);
+  CHECK(*users->at(1).last_login == 100);
+
+  REQUIRE(f.admin->change_role(bob, "enforcement", "exploitation", by, 200));
+  CHECK((*f.admin->user_by_id(bob))->role == "enforcement");
+  CHECK((*f.admin->user_by_id(bob))->team == "exploitation");
+  CHECK_FALSE(f.admin->change_role(bob, "root", "", by, 200));  // the CHECK on roles
+  CHECK((*f.admin->user_by_id(bob))->role == "enforcement");
+
+  REQUIRE(f.admin->set_disabled(bob, true, by, 300));
+  CHECK((*f.admin->user_by_id(bob))->disabled);
+  CHECK_FALSE(f.admin->find_session("hash-bob")->has_value());  // the session ended
+  REQUIRE(f.admin->set_disabled(bob, false, by, 400));
+  CHECK_FALSE((*f.admin->user_by_id(bob))->disabled);
+
+  REQUIRE(f.admin->create_session({"hash-bob2", bob, "csrf", 450, 450, 100000}, {bob, "bob"}, 450));
+  REQUIRE(f.admin->set_password_hash(bob, "$argon2id$new", by, 500));
+  CHECK((*f.admin->user_by_id(bob))->password_hash == "$argon2id$new");
+  CHECK_FALSE(f.admin->find_session("hash-bob2")->has_value());
+
+  const auto unknown = f.admin->set_disabled(9999, true, by, 600);
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().code == Error::Code::invalid);
+
+  auto log = f.admin->audit_log(20);
+  REQUIRE(log);
+  std::vector<std::string> actions;
+  for (const AuditEntry& entry : *log) {
+    if (entry.object == "user bob" && entry.user_name == "anna") actions.push_back(entry.action);
+  }
+  CHECK(actions ==
+        std::vector<std::string>{"user.password", "user.enable", "user.disable", "user.role"});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "admin/html.hpp"
 #include "locales/embedded.hpp"
 #include "store/admin_store.hpp"
+#include "store/case_store.hpp"
 #include "tests/unit/store/test_support.hpp"
 
 namespace buurtlijn::admin {
@@ -28,7 +29,9 @@ class HeldContent final : public ConsoleHost {
   void deliver(std::string_view, std::int64_t, std::int64_t, const std::string& payload) override {
     delivered.push_back(payload);
   }
+  store::CaseStore* case_store() override { return cases; }
   std::shared_ptr<const dialogs::Content> content_;
+  store::CaseStore* cases = nullptr;
   int published = 0;
   std::vector<std::string> delivered;
 };
@@ -57,9 +60,28 @@ struct Fixture {
     host.content_ = *ContentEditor::build(builtin_files());
     console = std::make_unique<Console>(*admin, host, std::move(*editor), options);
   }
-  void add(const std::string& name, const std::string& role) {
-    store::AdminUser user{0, name, role, "", *hash_password(kPassword), false};
+  void add(const std::string& name, const std::string& role, const std::string& team = "") {
+    store::AdminUser user{0, name, role, team, *hash_password(kPassword), false};
     REQUIRE(admin->add_user(user, {0, "cli"}, now));
+  }
+  // A case of `category` (one report), written straight to the store; its id.
+  std::int64_t add_case(const std::string& category, const std::string& path, std::int64_t number) {
+    host.cases = &store->cases();
+    store::NewReport write;
+    write.category = category;
+    write.area = {"WK015001", "Binnenstad", "BU01500101", "Binnenstad-Centrum"};
+    write.language = "nl";
+    write.channel = "open311";
+    write.source = "cli";
+    write.at = now;
+    write.path = path;
+    write.team = category == "exploitation" ? "uitbuiting" : "toezicht";
+    write.target_on = "2026-12-01";
+    write.number_candidates = {number};
+    auto created = store::testing::wait_for<store::ReportCreated>(
+        [&](auto done) { store->cases().create_report(write, done); });
+    REQUIRE_MESSAGE(created, created.error().message);
+    return created->case_id;
   }
   ConsoleResponse send(const std::string& method, const std::string& target,
                        const std::string& body = "", const std::string& cookie = "") {
@@ -292,6 +314,149 @@ TEST_CASE("console: outside WhatsApp's 24-hour window no reply is offered or sen
   CHECK(f.send("POST", "/admin/reply", "id=" + id + "&text=hallo&csrf=" + csrf, cookie).status ==
         409);
   CHECK(f.host.delivered.empty());
+}
+
+TEST_CASE("console: the coordinator manages users; other roles get 403") {
+  Fixture f;
+  f.add("anna", "coordinator");
+  f.add("bob", "buurtmaker");
+  const std::string bob = f.login("bob");
+  CHECK(f.send("GET", "/admin/users", "", bob).status == 403);
+  const std::string bob_csrf = Fixture::csrf_of(f.send("GET", "/admin/inbox", "", bob));
+  CHECK(f.send("POST", "/admin/user-add",
+               "name=eve&role=coordinator&mode=generated&csrf=" + bob_csrf, bob)
+            .status == 403);
+  CHECK_FALSE(f.admin->find_user("eve")->has_value());
+
+  const std::string anna = f.login("anna");
+  auto list = f.send("GET", "/admin/users", "", anna);
+  REQUIRE(list.status == 200);
+  CHECK(list.body.find("data-user=\"bob\"") != std::string::npos);
+  CHECK(list.body.find("href=\"/admin/users\" aria-current=\"page\"") != std::string::npos);
+  const std::string csrf = Fixture::csrf_of(list);
+  const std::string password = url_encode("nog een lang wachtwoord");
+
+  // Typed twice: the two must match; a team only for enforcement.
+  auto mismatch =
+      f.send("POST", "/admin/user-add",
+             "name=carla&role=enforcement&team=exploitation&mode=typed&password=" + password +
+                 "&password2=x&csrf=" + csrf,
+             anna);
+  CHECK(mismatch.body.find("niet gelijk") != std::string::npos);
+  CHECK_FALSE(f.admin->find_user("carla")->has_value());
+  auto added =
+      f.send("POST", "/admin/user-add",
+             "name=carla&role=enforcement&team=exploitation&mode=typed&password=" + password +
+                 "&password2=" + password + "&csrf=" + csrf,
+             anna);
+  CHECK(added.status == 200);
+  auto carla = f.admin->find_user("carla");
+  REQUIRE(*carla);
+  CHECK((*carla)->team == "exploitation");
+  CHECK(verify_password((*carla)->password_hash, "nog een lang wachtwoord"));
+  f.send("POST", "/admin/user-add",
+         "name=dirk&role=buurtmaker&team=exploitation&mode=typed&password=" + password +
+             "&password2=" + password + "&csrf=" + csrf,
+         anna);
+  CHECK((*f.admin->find_user("dirk"))->team.empty());  // no team outside enforcement
+  CHECK(f.send("POST", "/admin/user-add",
+               "name=dirk&role=buurtmaker&mode=typed&password=" + password +
+                   "&password2=" + password + "&csrf=" + csrf,
+               anna)
+            .body.find("Er is al een gebruiker met de naam dirk") != std::string::npos);
+  CHECK(f.admin->list_users()->size() == 4);
+
+  // Generated: shown once in the answer, and it works.
+  auto generated = f.send("POST", "/admin/user-add",
+                          "name=eve&role=coordinator&mode=generated&csrf=" + csrf, anna);
+  const std::string tag = "<code id=\"one-time-password\">";
+  const auto at = generated.body.find(tag);
+  REQUIRE(at != std::string::npos);
+  const auto start = at + tag.size();
+  const std::string once = generated.body.substr(start, generated.body.find('<', start) - start);
+  CHECK(once.size() >= 12);
+  CHECK(verify_password((*f.admin->find_user("eve"))->password_hash, once));
+  CHECK(Fixture::header(generated, "Cache-Control") == "no-store");
+
+  // Disabling ends bob's session at once; enabling lets him in again.
+  const std::int64_t bob_id = (*f.admin->find_user("bob"))->id;
+  const std::string id = "id=" + std::to_string(bob_id);
+  CHECK(f.send("GET", "/admin/user?" + id, "", anna).status == 200);
+  f.send("POST", "/admin/user-active", id + "&active=0&csrf=" + csrf, anna);
+  CHECK((*f.admin->find_user("bob"))->disabled);
+  CHECK(f.send("GET", "/admin/inbox", "", bob).status == 303);  // back to the login page
+  CHECK(f.send("POST", "/admin/login", "name=bob&password=" + url_encode(kPassword)).status == 401);
+  f.send("POST", "/admin/user-active", id + "&active=1&csrf=" + csrf, anna);
+  const std::string bob_again = f.login("bob");
+
+  // A role change, and a new password that ends the sessions.
+  f.send("POST", "/admin/user-role", id + "&role=enforcement&team=&csrf=" + csrf, anna);
+  CHECK((*f.admin->find_user("bob"))->role == "enforcement");
+  f.send("POST", "/admin/user-password",
+         id + "&mode=typed&password=" + password + "&password2=" + password + "&csrf=" + csrf,
+         anna);
+  CHECK(f.send("GET", "/admin/cases", "", bob_again).status == 303);
+  CHECK(f.send("POST", "/admin/login", "name=bob&password=" + password).status == 303);
+
+  // Not one's own account: no locking oneself out.
+  const std::string self = "id=" + std::to_string((*f.admin->find_user("anna"))->id);
+  f.send("POST", "/admin/user-active", self + "&active=0&csrf=" + csrf, anna);
+  CHECK_FALSE((*f.admin->find_user("anna"))->disabled);
+
+  // The list shows the last login; every change is in the audit log.
+  CHECK(f.send("GET", "/admin/users", "", anna).body.find("Nog nooit") != std::string::npos);
+  std::vector<std::string> actions;
+  const auto log = f.admin->audit_log(100);
+  REQUIRE(log);
+  for (const auto& entry : *log) {
+    if (entry.user_name == "anna" && entry.action.rfind("user.", 0) == 0) {
+      actions.push_back(entry.action + " " + entry.object);
+    }
+  }
+  CHECK(actions == std::vector<std::string>{"user.password user bob", "user.role user bob",
+                                            "user.enable user bob", "user.disable user bob",
+                                            "user.add user eve", "user.add user dirk",
+                                            "user.add user carla"});
+}
+
+TEST_CASE("console: the restricted team sees only its own cases; refusals are in words") {
+  Fixture f;
+  f.add("erik", "enforcement");
+  f.add("uma", "enforcement", "exploitation");
+  const std::int64_t housing = f.add_case("overcrowded_housing", "housing", 4821);
+  const std::int64_t sensitive = f.add_case("exploitation", "housing", 4822);
+  const auto link = [](std::int64_t id) {
+    return "href=\"/admin/case?id=" + std::to_string(id) + "\"";
+  };
+  const std::string uma = f.login("uma");
+  auto queue = f.send("GET", "/admin/cases", "", uma);
+  CHECK(queue.body.find(link(sensitive)) != std::string::npos);
+  CHECK(queue.body.find(link(housing)) == std::string::npos);
+  CHECK(f.send("GET", "/admin/case?id=" + std::to_string(housing), "", uma).status == 404);
+  const std::string uma_csrf = Fixture::csrf_of(queue);
+  CHECK(f.send("POST", "/admin/case-move",
+               "id=" + std::to_string(housing) + "&from=new&to=triaged&csrf=" + uma_csrf, uma)
+            .status == 404);
+
+  const std::string erik = f.login("erik");
+  queue = f.send("GET", "/admin/cases", "", erik);
+  CHECK(queue.body.find(link(housing)) != std::string::npos);
+  CHECK(queue.body.find(link(sensitive)) == std::string::npos);
+  CHECK(f.send("GET", "/admin/case?id=" + std::to_string(sensitive), "", erik).status == 404);
+  // A refused move is told in Dutch from the texts, not as the workflow's code.
+  const std::string csrf = Fixture::csrf_of(queue);
+  auto refused = f.send(
+      "POST", "/admin/case-move",
+      "id=" + std::to_string(housing) + "&from=new&to=closed&outcome=resolved&csrf=" + csrf, erik);
+  CHECK(refused.body.find("van Nieuw kan de zaak niet naar Gesloten") != std::string::npos);
+  CHECK(refused.body.find("Wel mogelijk: Beoordeeld") != std::string::npos);
+  CHECK(refused.body.find("cannot go from") == std::string::npos);
+  CHECK((*f.store->cases().find_case(housing))->state == "new");
+  // Closed cases are listed on request only; the due filter knows deadlines.
+  CHECK(f.send("GET", "/admin/cases?state=closed", "", erik).body.find("0 gesloten zaken") !=
+        std::string::npos);
+  CHECK(f.send("GET", "/admin/cases?due=deadline", "", erik).body.find("0 open zaken") !=
+        std::string::npos);
 }
 
 }  // namespace

@@ -23,11 +23,13 @@ TEST_CASE("dashboard: ISO weeks and percentiles") {
 TEST_CASE("dashboard: counts on seeded rows") {
   store::StatsRows rows;
   for (int i = 0; i < 3; ++i) {
-    rows.reports.push_back({"waste_beside_container", "Rivierenwijk", kMonday + i * kHour});
+    rows.reports.push_back(
+        {"waste_beside_container", "Rivierenwijk", kMonday + i * kHour, "WK015003", "BU01500302"});
   }
-  rows.reports.push_back({"waste_beside_container", "Rivierenwijk", kMonday + 7 * 24 * kHour});
-  rows.reports.push_back({"overcrowded_housing", "Voorstad", kMonday});
-  rows.reports.push_back({"noise", "unknown", kMonday});
+  rows.reports.push_back({"waste_beside_container", "Rivierenwijk", kMonday + 7 * 24 * kHour,
+                          "WK015003", "BU01500302"});
+  rows.reports.push_back({"overcrowded_housing", "Voorstad", kMonday, "WK015002", "BU01500201"});
+  rows.reports.push_back({"noise", "unknown", kMonday, "unknown", "unknown"});
   rows.cases.push_back({1, "waste_beside_container", "Rivierenwijk", "Rivierenwijk-Zuid", "closed",
                         "", 52.2400, 6.1600, 3, kMonday, kMonday + 2 * kHour,
                         kMonday + 10 * kHour});

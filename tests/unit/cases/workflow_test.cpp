@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 namespace {
 
 using namespace buurtlijn::cases;
@@ -146,7 +148,42 @@ TEST_CASE("workflow: refused transitions say why") {
     auto plan = plan_transition(refusal.snapshot, refusal.request);
     REQUIRE_FALSE(plan);
     CHECK_MESSAGE(plan.error().find(refusal.reason) != std::string::npos, plan.error());
+    // The same refusal as a code for a translated text, with the same English reason.
+    auto checked = check_transition(refusal.snapshot, refusal.request);
+    REQUIRE_FALSE(checked);
+    CHECK(checked.error().reason == plan.error());
+    const auto& codes = refusal_codes();
+    CHECK_MESSAGE(std::find(codes.begin(), codes.end(), checked.error().code) != codes.end(),
+                  checked.error().code);
   }
+}
+
+TEST_CASE("workflow: a refusal carries a code and the details a translated text needs") {
+  using S = CaseState;
+  auto refused = [](CaseSnapshot snapshot, TransitionRequest request) {
+    auto checked = check_transition(snapshot, request);
+    REQUIRE_FALSE(checked);
+    return checked.error();
+  };
+  const auto wrong_edge = refused({CasePath::housing, S::new_case, ""}, valid_request(S::closed));
+  CHECK(wrong_edge.code == "not_allowed");
+  CHECK(wrong_edge.detail("from") == "new");
+  CHECK(wrong_edge.detail("to") == "closed");
+  CHECK(wrong_edge.detail("allowed") == "triaged");
+  auto one = valid_request(S::inspection_planned);
+  one.data.inspectors = {"A. Jansen"};
+  const auto pair = refused({CasePath::housing, S::triaged, ""}, one);
+  CHECK(pair.code == "need_pair");
+  CHECK(pair.detail("got") == "1");
+  auto no_shift = valid_request(S::inspection_planned);
+  no_shift.data.shift.clear();
+  CHECK(refused({CasePath::housing, S::triaged, ""}, no_shift).code == "need_shift");
+  const auto report =
+      refused({CasePath::housing, S::inspected, "no_violation"}, valid_request(S::official_report));
+  CHECK(report.code == "report_needs_violation");
+  CHECK(report.detail("finding") == "no_violation");
+  CHECK(refused({CasePath::short_path, S::closed, ""}, valid_request(S::triaged)).code == "closed");
+  CHECK(wrong_edge.detail("nothing").empty());
 }
 
 TEST_CASE("workflow: reporters hear about planned, handled and closed, never the inner steps") {

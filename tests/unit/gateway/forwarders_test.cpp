@@ -114,9 +114,12 @@ TEST_CASE("forwarders: queued with a new case, not with a report joining it; no 
   CHECK(mail->recipients == std::vector<std::string>{"afval@deventer.example"});
   CHECK(mail->message.find("Meldingsnummer: " + std::to_string(first.public_number) + "\r\n") !=
         std::string::npos);
-  CHECK(mail->message.find("https://buurtlijn.example/admin/cases/" +
+  CHECK(mail->message.find("https://buurtlijn.example/admin/case?id=" +
                            std::to_string(first.case_id) + "\r\n") != std::string::npos);
   CHECK(mail->message.find("Soort melding: Afval naast container\r\n") != std::string::npos);
+  // The state by its name, never the internal code.
+  CHECK(mail->message.find("Status: Nieuw\r\n") != std::string::npos);
+  CHECK(mail->message.find("Status: new") == std::string::npos);
   // Numbers as they are (no digit grouping: "4821", not "4.821").
   CHECK(mail->message.find("Subject: Buurtlijn: nieuwe zaak " + std::to_string(first.case_id) +
                            " (Afval naast container), melding " +
