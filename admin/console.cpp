@@ -27,7 +27,7 @@ constexpr NavEntry kNavigation[] = {
     {"coverage", "nav.coverage", Permission::content, true},
     {"import", "nav.translations", Permission::content, true},
     {"cases", "nav.cases", Permission::cases, true},
-    {"broadcasts", "nav.broadcasts", Permission::broadcasts, false},
+    {"broadcasts", "nav.broadcasts", Permission::broadcasts, true},
     {"dashboard", "nav.dashboard", Permission::dashboard, true},
     {"audit", "nav.audit", Permission::audit, true},
 };
@@ -312,6 +312,13 @@ ConsoleResponse Console::dispatch(Visit& visit) {
       {"case-move", true, Permission::cases, &Console::case_move},
       {"dashboard", false, Permission::dashboard, &Console::dashboard},
       {"dashboard.csv", false, Permission::dashboard, &Console::dashboard_csv},
+      {"broadcasts", false, Permission::broadcasts, &Console::broadcasts_list},
+      {"broadcast-new", false, Permission::broadcasts, &Console::broadcast_compose},
+      {"broadcast-preview", true, Permission::broadcasts, &Console::broadcast_preview},
+      {"broadcast-send", true, Permission::broadcasts, &Console::broadcast_send},
+      {"broadcast", false, Permission::broadcasts, &Console::broadcast_page},
+      {"broadcast-cancel", true, Permission::broadcasts, &Console::broadcast_cancel},
+      {"api/broadcast", false, Permission::broadcasts, &Console::broadcast_json},
   };
   if (path.empty()) {
     if (visit.allowed(Permission::inbox)) return redirect("/admin/inbox");

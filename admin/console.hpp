@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "admin/broadcasts.hpp"
 #include "admin/content_edit.hpp"
 #include "admin/security.hpp"
 #include "admin/ui_text.hpp"
@@ -50,6 +51,8 @@ class ConsoleHost {
     (void)input;
     return tl::unexpected(std::string("no case handling in this server"));
   }
+  // Broadcasts (admin/broadcasts.hpp); null when the server has none (the page says so).
+  virtual BroadcastHost* broadcasts() { return nullptr; }
 };
 
 struct ConsoleRequest {
@@ -117,6 +120,13 @@ class Console {
   ConsoleResponse case_move(Visit& visit);      // console_cases.cpp
   ConsoleResponse dashboard(Visit& visit);      // console_dashboard.cpp
   ConsoleResponse dashboard_csv(Visit& visit);  // console_dashboard.cpp
+  ConsoleResponse broadcasts_list(Visit& visit);    // console_broadcasts.cpp
+  ConsoleResponse broadcast_compose(Visit& visit);  // console_broadcasts.cpp
+  ConsoleResponse broadcast_preview(Visit& visit);  // console_broadcasts.cpp
+  ConsoleResponse broadcast_send(Visit& visit);     // console_broadcasts.cpp
+  ConsoleResponse broadcast_page(Visit& visit);     // console_broadcasts.cpp
+  ConsoleResponse broadcast_cancel(Visit& visit);   // console_broadcasts.cpp
+  ConsoleResponse broadcast_json(Visit& visit);     // console_broadcasts.cpp
 
   // Validates, stores and publishes one text edit; returns problems for the person.
   std::vector<std::string> store_edit(Visit& visit, store::TextEdit edit);

@@ -244,29 +244,39 @@ Result<std::vector<ApiKeyRecord>> read_api_keys(SqliteConnection& db) {
   return keys;
 }
 
-Result<std::vector<NotificationRecipient>> read_notification_recipients(
-    SqliteConnection& db, const NotificationTarget& target) {
-  // Empty segment fields match everything; a subject pseudonym picks one subscriber.
-  auto select = db.statement(R"sql(
-    SELECT b.id, b.channel, b.language, b.second_language, coalesce(c.last_inbound_at, 0)
-      FROM subscribers b
-      JOIN subjects s ON s.id = b.subject_id
-      LEFT JOIN conversations c ON c.subject_id = b.subject_id
-     WHERE b.state = 'active'
-       AND (:pseudonym = '' OR s.pseudonym = :pseudonym)
-       AND (:language = '' OR b.language = :language)
-       AND (:area = '' OR b.area = :area)
-       AND (:channel = '' OR b.channel = :channel)
-       AND (:topic = '' OR EXISTS (SELECT 1 FROM subscriber_topics t
-                                    WHERE t.subscriber_id = b.id AND t.topic = :topic))
-     ORDER BY b.id)sql");
-  if (!select) return tl::unexpected(select.error());
-  auto& s = **select;
+// Who a notification goes to: active subscribers matching the target. Empty segment
+// fields match everything; a subject pseudonym picks one subscriber. One text for the
+// recipients and their counts, so that a preview counts exactly what a send queues.
+#define BUURTLIJN_RECIPIENTS_FROM_WHERE                                                \
+  "  FROM subscribers b"                                                               \
+  "  JOIN subjects s ON s.id = b.subject_id"                                           \
+  "  LEFT JOIN conversations c ON c.subject_id = b.subject_id"                         \
+  " WHERE b.state = 'active'"                                                          \
+  "   AND (:pseudonym = '' OR s.pseudonym = :pseudonym)"                               \
+  "   AND (:language = '' OR b.language = :language)"                                  \
+  "   AND (:area = '' OR b.area = :area)"                                              \
+  "   AND (:channel = '' OR b.channel = :channel)"                                     \
+  "   AND (:topic = '' OR EXISTS (SELECT 1 FROM subscriber_topics t"                   \
+  "                                WHERE t.subscriber_id = b.id AND t.topic = :topic))"
+
+namespace {
+void bind_target(SqliteStatement& s, const NotificationTarget& target) {
   s.bind(":pseudonym", target.subject_pseudonym)
       .bind(":language", target.language)
       .bind(":area", target.area)
       .bind(":channel", target.channel)
       .bind(":topic", target.topic);
+}
+}  // namespace
+
+Result<std::vector<NotificationRecipient>> read_notification_recipients(
+    SqliteConnection& db, const NotificationTarget& target) {
+  auto select = db.statement(
+      "SELECT b.id, b.channel, b.language, b.second_language, coalesce(c.last_inbound_at, 0)"
+      BUURTLIJN_RECIPIENTS_FROM_WHERE " ORDER BY b.id");
+  if (!select) return tl::unexpected(select.error());
+  auto& s = **select;
+  bind_target(s, target);
   std::vector<NotificationRecipient> recipients;
   for (;;) {
     auto row = s.step();
@@ -278,6 +288,32 @@ Result<std::vector<NotificationRecipient>> read_notification_recipients(
   }
   return recipients;
 }
+
+Result<std::vector<RecipientGroup>> read_recipient_groups(SqliteConnection& db,
+                                                          const NotificationTarget& target,
+                                                          Millis window_start) {
+  auto select = db.statement(
+      "SELECT b.channel, b.language,"
+      "       b.channel = 'whatsapp' AND coalesce(c.last_inbound_at, 0) < :window_start"
+      "         OR b.channel = 'whatsapp' AND coalesce(c.last_inbound_at, 0) = 0,"
+      "       count(*)" BUURTLIJN_RECIPIENTS_FROM_WHERE
+      " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+  if (!select) return tl::unexpected(select.error());
+  auto& s = **select;
+  bind_target(s, target);
+  s.bind(":window_start", window_start);
+  std::vector<RecipientGroup> groups;
+  for (;;) {
+    auto row = s.step();
+    if (!row) return tl::unexpected(with_context(row.error(), "count notification recipients"));
+    if (!*row) break;
+    groups.push_back(RecipientGroup{s.column_text(0), s.column_text(1), s.column_int64(2) != 0,
+                                    s.column_int64(3)});
+  }
+  return groups;
+}
+
+#undef BUURTLIJN_RECIPIENTS_FROM_WHERE
 
 Result<NotificationQueued> write_queue_notification(SqliteConnection& db,
                                                     const NotificationBatch& batch) {
