@@ -116,10 +116,10 @@ class Console {
   ConsoleResponse audit(Visit& visit);
   ConsoleResponse cases_queue(Visit& visit);  // console_cases.cpp
   ConsoleResponse case_page(Visit& visit, std::string_view notice,
-                            bool error);        // console_cases.cpp
-  ConsoleResponse case_move(Visit& visit);      // console_cases.cpp
-  ConsoleResponse dashboard(Visit& visit);      // console_dashboard.cpp
-  ConsoleResponse dashboard_csv(Visit& visit);  // console_dashboard.cpp
+                            bool error);            // console_cases.cpp
+  ConsoleResponse case_move(Visit& visit);          // console_cases.cpp
+  ConsoleResponse dashboard(Visit& visit);          // console_dashboard.cpp
+  ConsoleResponse dashboard_csv(Visit& visit);      // console_dashboard.cpp
   ConsoleResponse broadcasts_list(Visit& visit);    // console_broadcasts.cpp
   ConsoleResponse broadcast_compose(Visit& visit);  // console_broadcasts.cpp
   ConsoleResponse broadcast_preview(Visit& visit);  // console_broadcasts.cpp

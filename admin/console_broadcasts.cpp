@@ -41,7 +41,8 @@ std::string segment_text(const Console::Visit& visit, const store::NotificationT
   };
   add("broadcast.field.language", segment.language);
   add("broadcast.field.area", segment.area);
-  add("broadcast.field.channel", segment.channel.empty() ? "" : channel_label(visit, segment.channel));
+  add("broadcast.field.channel",
+      segment.channel.empty() ? "" : channel_label(visit, segment.channel));
   add("broadcast.field.topic", segment.topic);
   return text;
 }
@@ -160,11 +161,11 @@ std::string progress_json(const Console::Visit& visit, const Progress& progress)
   for (const Progress::Row& row : progress.rows) rows.push_back(row_json(row));
   json::array failures;
   for (const store::FailureGroup& failure : progress.failures) {
-    failures.push_back(json::object{{"channel", channel_label(visit, failure.channel)},
-                                    {"reason", failure.reason.empty()
-                                                   ? visit.t("broadcast.progress.no_reason")
-                                                   : failure.reason},
-                                    {"items", failure.items}});
+    failures.push_back(
+        json::object{{"channel", channel_label(visit, failure.channel)},
+                     {"reason", failure.reason.empty() ? visit.t("broadcast.progress.no_reason")
+                                                       : failure.reason},
+                     {"items", failure.items}});
   }
   return json::serialize(json::object{
       {"state", progress.state},
@@ -185,8 +186,9 @@ Html progress_rows(const Console::Visit& visit, const Progress& progress) {
   Html rows;
   const auto add = [&](const Progress::Row& row, bool total) {
     rows += fill(
-        total ? R"(<tr class="total" data-channel="{{c}}"><th scope="row">{{label}}</th><td data-state="queued">{{q}}</td><td data-state="sent">{{s}}</td><td data-state="delivered">{{d}}</td><td data-state="read">{{r}}</td><td data-state="failed">{{f}}</td><td data-state="total">{{t}}</td></tr>)"
-              : R"(<tr data-channel="{{c}}"><th scope="row">{{label}}</th><td data-state="queued">{{q}}</td><td data-state="sent">{{s}}</td><td data-state="delivered">{{d}}</td><td data-state="read">{{r}}</td><td data-state="failed">{{f}}</td><td data-state="total">{{t}}</td></tr>)",
+        total
+            ? R"(<tr class="total" data-channel="{{c}}"><th scope="row">{{label}}</th><td data-state="queued">{{q}}</td><td data-state="sent">{{s}}</td><td data-state="delivered">{{d}}</td><td data-state="read">{{r}}</td><td data-state="failed">{{f}}</td><td data-state="total">{{t}}</td></tr>)"
+            : R"(<tr data-channel="{{c}}"><th scope="row">{{label}}</th><td data-state="queued">{{q}}</td><td data-state="sent">{{s}}</td><td data-state="delivered">{{d}}</td><td data-state="read">{{r}}</td><td data-state="failed">{{f}}</td><td data-state="total">{{t}}</td></tr>)",
         {{"c", row.channel},
          {"label", total ? visit.t("broadcast.progress.total") : channel_label(visit, row.channel)},
          {"q", std::to_string(row.queued)},
@@ -378,11 +380,11 @@ ConsoleResponse Console::broadcast_preview(Visit& visit) {
     texts += fill(
         R"(<div class="card"><h3>{{language}}</h3>{{fallback}}<p class="preview" lang="{{lang}}" dir="{{dir}}">{{text}}</p></div>)",
         {{"language", language_name(*content, text.language)},
-         {"fallback", text.shown_language == text.language
-                          ? Html()
-                          : fill(R"(<p class="source">{{t}}</p>)",
-                                 {{"t", visit.t("broadcast.fallback",
-                                                {{"language", text.shown_language}})}})},
+         {"fallback",
+          text.shown_language == text.language
+              ? Html()
+              : fill(R"(<p class="source">{{t}}</p>)",
+                     {{"t", visit.t("broadcast.fallback", {{"language", text.shown_language}})}})},
          {"lang", text.shown_language},
          {"dir", text.right_to_left ? "rtl" : "ltr"},
          {"text", text.text}});
@@ -399,9 +401,11 @@ ConsoleResponse Console::broadcast_preview(Visit& visit) {
   }
   Html language_rows;
   for (const auto& [language, n] : preview->languages) {
-    language_rows += fill(
-        R"(<tr data-language="{{code}}"><th scope="row">{{label}}</th><td>{{n}}</td></tr>)",
-        {{"code", language}, {"label", language_name(*content, language)}, {"n", std::to_string(n)}});
+    language_rows +=
+        fill(R"(<tr data-language="{{code}}"><th scope="row">{{label}}</th><td>{{n}}</td></tr>)",
+             {{"code", language},
+              {"label", language_name(*content, language)},
+              {"n", std::to_string(n)}});
   }
   const Html body = fill(
       R"html(<p id="recipient-count" role="status">{{count}}</p>
@@ -437,8 +441,7 @@ ConsoleResponse Console::broadcast_preview(Visit& visit) {
        {"csrf", csrf_field(visit)},
        {"fields", draft_fields(draft)},
        {"send_title", visit.t("broadcast.send_title")},
-       {"send_now",
-        visit.t("broadcast.send_now", {{"recipients", preview->recipients}})},
+       {"send_now", visit.t("broadcast.send_now", {{"recipients", preview->recipients}})},
        {"due_label", visit.t("broadcast.field.due")},
        {"min", amsterdam_input_value(visit.now)},
        {"schedule", visit.t("broadcast.schedule")},

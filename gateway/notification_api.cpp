@@ -78,8 +78,8 @@ tl::expected<dialogs::LocalizedText, RequestProblem> render_notification_text(
     const NotificationRequest& request, std::string_view language, std::string_view second_language,
     const dialogs::NotificationCatalog& catalog, const dialogs::Content* content) {
   if (request.node_id.empty()) {
-    auto text = catalog.render_template(request.template_key, language, second_language,
-                                        request.params);
+    auto text =
+        catalog.render_template(request.template_key, language, second_language, request.params);
     if (!text) return tl::unexpected(RequestProblem{400, "invalid_parameter", text.error()});
     return *text;
   }
@@ -89,8 +89,8 @@ tl::expected<dialogs::LocalizedText, RequestProblem> render_notification_text(
   }
   dialogs::Arguments arguments;
   for (const auto& [name, value] : request.params) arguments[name] = value;
-  auto text =
-      content->render(dialogs::node_text_key(request.node_id), language, second_language, arguments);
+  auto text = content->render(dialogs::node_text_key(request.node_id), language, second_language,
+                              arguments);
   if (!text) {
     return tl::unexpected(RequestProblem{400, "invalid_parameter", text.error().describe()});
   }
@@ -199,8 +199,7 @@ tl::expected<BuiltBatch, RequestProblem> prepare_notification(App& app,
                                                               const NotificationRequest& request,
                                                               store::Millis now) {
   if (!app.notifications) {
-    return tl::unexpected(
-        RequestProblem{503, "unavailable", "no notification catalog is loaded"});
+    return tl::unexpected(RequestProblem{503, "unavailable", "no notification catalog is loaded"});
   }
   auto recipients = app.store->notification_recipients(request.target);
   if (!recipients) {
@@ -215,10 +214,10 @@ tl::expected<BuiltBatch, RequestProblem> prepare_notification(App& app,
                                              : "the subject is not an active subscriber"});
   }
   if (recipients->size() > app.config.notifications.max_recipients) {
-    return tl::unexpected(RequestProblem{
-        422, "too_many_recipients",
-        "the segment has " + std::to_string(recipients->size()) +
-            " recipients, more than notifications.max_recipients"});
+    return tl::unexpected(
+        RequestProblem{422, "too_many_recipients",
+                       "the segment has " + std::to_string(recipients->size()) +
+                           " recipients, more than notifications.max_recipients"});
   }
   const auto content = app.content.current();
   return build_notification_batch(request, *recipients, *app.notifications, app.config, now,

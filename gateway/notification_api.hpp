@@ -66,9 +66,9 @@ struct NotificationPreview {
     std::int64_t whatsapp_template = 0;
     std::int64_t skipped = 0;
   };
-  std::vector<Channel> channels;                              // by channel name
+  std::vector<Channel> channels;                                // by channel name
   std::vector<std::pair<std::string, std::int64_t>> languages;  // recipients reached, by language
-  std::int64_t recipients = 0;                                // reached
+  std::int64_t recipients = 0;                                  // reached
   std::int64_t skipped = 0;
 };
 NotificationPreview preview_counts(const std::vector<store::RecipientGroup>& groups,

@@ -128,8 +128,8 @@ class SqliteBroadcastStore final : public BroadcastStore {
       result.notification_id = queued->id;
       result.recipients = queued->recipients;
       if (record.id > 0) {
-        auto link = db.statement(
-            "UPDATE broadcasts SET notification_id = :notification_id WHERE id = :id");
+        auto link =
+            db.statement("UPDATE broadcasts SET notification_id = :notification_id WHERE id = :id");
         if (!link) return tl::unexpected(link.error());
         (*link)->bind(":notification_id", queued->id).bind(":id", record.id);
         if (auto ok = (*link)->run(); !ok) return tl::unexpected(ok.error());
@@ -138,11 +138,9 @@ class SqliteBroadcastStore final : public BroadcastStore {
         if (!id) return tl::unexpected(id.error());
         result.broadcast_id = *id;
       }
-      if (auto ok = write_audit(db, actor, "broadcast.send",
-                                "broadcast " + std::to_string(result.broadcast_id),
-                                describe(record) + "; " + std::to_string(queued->recipients) +
-                                    " recipients",
-                                now);
+      if (auto ok = write_audit(
+              db, actor, "broadcast.send", "broadcast " + std::to_string(result.broadcast_id),
+              describe(record) + "; " + std::to_string(queued->recipients) + " recipients", now);
           !ok) {
         return tl::unexpected(ok.error());
       }
@@ -152,7 +150,8 @@ class SqliteBroadcastStore final : public BroadcastStore {
 
   Result<std::int64_t> schedule(const BroadcastRecord& record, const Actor& actor,
                                 Millis now) override {
-    return write<std::int64_t>([&record, &actor, now](SqliteConnection& db) -> Result<std::int64_t> {
+    return write<std::int64_t>([&record, &actor,
+                                now](SqliteConnection& db) -> Result<std::int64_t> {
       auto id = insert_record(db, record, "scheduled", record.params_json, 0, now);
       if (!id) return tl::unexpected(id.error());
       if (auto ok = write_audit(db, actor, "broadcast.schedule", "broadcast " + std::to_string(*id),
@@ -173,8 +172,8 @@ class SqliteBroadcastStore final : public BroadcastStore {
       (*update)->bind(":now", now).bind(":id", id);
       if (auto ok = (*update)->run(); !ok) return tl::unexpected(ok.error());
       if (db.changes() != 1) return false;
-      if (auto ok =
-              write_audit(db, actor, "broadcast.cancel", "broadcast " + std::to_string(id), "", now);
+      if (auto ok = write_audit(db, actor, "broadcast.cancel", "broadcast " + std::to_string(id),
+                                "", now);
           !ok) {
         return tl::unexpected(ok.error());
       }
@@ -183,7 +182,7 @@ class SqliteBroadcastStore final : public BroadcastStore {
   }
 
   Result<void> mark_failed(std::int64_t id, const std::string& reason, const Actor& actor,
-                    Millis now) override {
+                           Millis now) override {
     return write<bool>([id, &reason, &actor, now](SqliteConnection& db) -> Result<bool> {
              auto update = db.statement(
                  "UPDATE broadcasts SET state = 'failed', params = '{}', reason = :reason, "
@@ -203,20 +202,22 @@ class SqliteBroadcastStore final : public BroadcastStore {
   }
 
   Result<std::vector<BroadcastRecord>> due(Millis now) override {
-    return records(std::string(kBroadcastColumns) +
-                       " WHERE b.state = 'scheduled' AND b.due_at <= :now ORDER BY b.due_at, b.id",
-                   [now](SqliteStatement& s) { s.bind(":now", now); }, 100);
+    return records(
+        std::string(kBroadcastColumns) +
+            " WHERE b.state = 'scheduled' AND b.due_at <= :now ORDER BY b.due_at, b.id",
+        [now](SqliteStatement& s) { s.bind(":now", now); }, 100);
   }
 
   Result<std::vector<BroadcastRecord>> recent(std::int64_t limit) override {
-    return records(std::string(kBroadcastColumns) + " ORDER BY b.id DESC LIMIT :limit",
-                   [limit](SqliteStatement& s) { s.bind(":limit", limit); },
-                   static_cast<std::size_t>(limit));
+    return records(
+        std::string(kBroadcastColumns) + " ORDER BY b.id DESC LIMIT :limit",
+        [limit](SqliteStatement& s) { s.bind(":limit", limit); }, static_cast<std::size_t>(limit));
   }
 
   Result<std::optional<BroadcastRecord>> find(std::int64_t id) override {
-    auto found = records(std::string(kBroadcastColumns) + " WHERE b.id = :id",
-                         [id](SqliteStatement& s) { s.bind(":id", id); }, 1);
+    auto found = records(
+        std::string(kBroadcastColumns) + " WHERE b.id = :id",
+        [id](SqliteStatement& s) { s.bind(":id", id); }, 1);
     if (!found) return tl::unexpected(found.error());
     if (found->empty()) return std::optional<BroadcastRecord>{};
     return std::optional<BroadcastRecord>(std::move(found->front()));

@@ -32,12 +32,12 @@ struct RecipientGroup {
 // A broadcast composed in the console.
 struct BroadcastRecord {
   std::int64_t id = 0;
-  std::string source;      // template, node
-  std::string source_key;  // the template key or the node id
-  std::string params_json = "{}";  // {"name": "value"}; "{}" once queued, cancelled or failed
-  NotificationTarget segment;      // language, area, channel, topic ("" = any)
-  std::string state;               // scheduled, queued, cancelled, failed
-  Millis due_at = 0;               // when it is (or was) to be queued
+  std::string source;                // template, node
+  std::string source_key;            // the template key or the node id
+  std::string params_json = "{}";    // {"name": "value"}; "{}" once queued, cancelled or failed
+  NotificationTarget segment;        // language, area, channel, topic ("" = any)
+  std::string state;                 // scheduled, queued, cancelled, failed
+  Millis due_at = 0;                 // when it is (or was) to be queued
   std::int64_t notification_id = 0;  // once queued
   std::int64_t recipients = 0;       // items queued (from the notification)
   std::string reason;                // why it failed
@@ -86,7 +86,7 @@ class BroadcastStore {
   // A scheduled broadcast that cannot be queued (the template went, the segment is
   // empty): failed with `reason`, audited as `actor`.
   virtual Result<void> mark_failed(std::int64_t id, const std::string& reason, const Actor& actor,
-                            Millis now) = 0;
+                                   Millis now) = 0;
 
   // Scheduled broadcasts due at `now`, oldest first.
   virtual Result<std::vector<BroadcastRecord>> due(Millis now) = 0;

@@ -247,16 +247,16 @@ Result<std::vector<ApiKeyRecord>> read_api_keys(SqliteConnection& db) {
 // Who a notification goes to: active subscribers matching the target. Empty segment
 // fields match everything; a subject pseudonym picks one subscriber. One text for the
 // recipients and their counts, so that a preview counts exactly what a send queues.
-#define BUURTLIJN_RECIPIENTS_FROM_WHERE                                                \
-  "  FROM subscribers b"                                                               \
-  "  JOIN subjects s ON s.id = b.subject_id"                                           \
-  "  LEFT JOIN conversations c ON c.subject_id = b.subject_id"                         \
-  " WHERE b.state = 'active'"                                                          \
-  "   AND (:pseudonym = '' OR s.pseudonym = :pseudonym)"                               \
-  "   AND (:language = '' OR b.language = :language)"                                  \
-  "   AND (:area = '' OR b.area = :area)"                                              \
-  "   AND (:channel = '' OR b.channel = :channel)"                                     \
-  "   AND (:topic = '' OR EXISTS (SELECT 1 FROM subscriber_topics t"                   \
+#define BUURTLIJN_RECIPIENTS_FROM_WHERE                              \
+  "  FROM subscribers b"                                             \
+  "  JOIN subjects s ON s.id = b.subject_id"                         \
+  "  LEFT JOIN conversations c ON c.subject_id = b.subject_id"       \
+  " WHERE b.state = 'active'"                                        \
+  "   AND (:pseudonym = '' OR s.pseudonym = :pseudonym)"             \
+  "   AND (:language = '' OR b.language = :language)"                \
+  "   AND (:area = '' OR b.area = :area)"                            \
+  "   AND (:channel = '' OR b.channel = :channel)"                   \
+  "   AND (:topic = '' OR EXISTS (SELECT 1 FROM subscriber_topics t" \
   "                                WHERE t.subscriber_id = b.id AND t.topic = :topic))"
 
 namespace {
@@ -272,8 +272,8 @@ void bind_target(SqliteStatement& s, const NotificationTarget& target) {
 Result<std::vector<NotificationRecipient>> read_notification_recipients(
     SqliteConnection& db, const NotificationTarget& target) {
   auto select = db.statement(
-      "SELECT b.id, b.channel, b.language, b.second_language, coalesce(c.last_inbound_at, 0)"
-      BUURTLIJN_RECIPIENTS_FROM_WHERE " ORDER BY b.id");
+      "SELECT b.id, b.channel, b.language, b.second_language, coalesce(c.last_inbound_at, "
+      "0)" BUURTLIJN_RECIPIENTS_FROM_WHERE " ORDER BY b.id");
   if (!select) return tl::unexpected(select.error());
   auto& s = **select;
   bind_target(s, target);
@@ -296,8 +296,7 @@ Result<std::vector<RecipientGroup>> read_recipient_groups(SqliteConnection& db,
       "SELECT b.channel, b.language,"
       "       b.channel = 'whatsapp' AND coalesce(c.last_inbound_at, 0) < :window_start"
       "         OR b.channel = 'whatsapp' AND coalesce(c.last_inbound_at, 0) = 0,"
-      "       count(*)" BUURTLIJN_RECIPIENTS_FROM_WHERE
-      " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+      "       count(*)" BUURTLIJN_RECIPIENTS_FROM_WHERE " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
   if (!select) return tl::unexpected(select.error());
   auto& s = **select;
   bind_target(s, target);
