@@ -79,6 +79,8 @@ class BroadcastHost {
                                                                       std::int64_t scheduled_id,
                                                                       const store::Actor& actor,
                                                                       Millis now) = 0;
+  // The wijk and buurt names of the area map (empty without one), for the area field.
+  virtual std::vector<std::string> area_names() const = 0;
   virtual store::BroadcastStore& store() = 0;
   // The outbox items of a notification per state and channel.
   virtual store::Result<std::optional<store::NotificationCounts>> counts(

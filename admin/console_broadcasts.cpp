@@ -4,6 +4,7 @@
 // broadcast's page with live progress (admin/assets/broadcast.js polls api/broadcast
 // until nothing is left to send) and cancelling a scheduled one. Every send, schedule
 // and cancel is written to the audit log with the change (by the store).
+#include <algorithm>
 #include <boost/json.hpp>
 #include <map>
 
@@ -305,10 +306,17 @@ Html compose_body(const Console::Visit& visit, BroadcastHost& host, const dialog
                        draft.segment.channel == channel ||
                            (channel == "kannel" && draft.segment.channel == "sms"));
   }
-  Html areas;
+  // The area map's wijk and buurt names, and any other area subscribers have.
+  std::vector<std::string> area_names = host.area_names();
   if (auto known = host.store().subscriber_areas()) {
-    for (const std::string& area : *known) areas += option(area, area, false);
+    for (const std::string& area : *known) {
+      if (std::find(area_names.begin(), area_names.end(), area) == area_names.end()) {
+        area_names.push_back(area);
+      }
+    }
   }
+  Html areas;
+  for (const std::string& area : area_names) areas += option(area, area, false);
   Html topics = option("", visit.t("broadcast.any"), draft.segment.topic.empty());
   if (auto known = host.store().subscriber_topics()) {
     for (const std::string& topic : *known) {

@@ -61,6 +61,9 @@ class AreaMap {
   // The area of a PC6 postcode, else of its PC4; nullopt when the table has neither.
   std::optional<Area> locate_postcode(std::string_view postcode) const;
 
+  // The wijk names, then the buurt names, each sorted, without repeats (for choosing an
+  // area, e.g. a broadcast's segment).
+  std::vector<std::string> names() const;
   std::size_t wijk_count() const;
   std::size_t buurt_count() const;
   std::size_t postcode_count() const;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "gateway/app.hpp"
+#include "gateway/case_runtime.hpp"
 #include "gateway/log.hpp"
 #include "gateway/notification_api.hpp"
 
@@ -157,6 +158,10 @@ tl::expected<store::BroadcastQueued, admin::BroadcastProblem> ServerBroadcasts::
                                   {"skipped", static_cast<std::int64_t>(built->skipped)}});
   if (app_.wake_outbox) app_.wake_outbox();
   return *queued;
+}
+
+std::vector<std::string> ServerBroadcasts::area_names() const {
+  return app_.cases ? app_.cases->areas.names() : std::vector<std::string>{};
 }
 
 store::Result<std::optional<store::NotificationCounts>> ServerBroadcasts::counts(

@@ -42,6 +42,7 @@ class ServerBroadcasts final : public admin::BroadcastHost {
   tl::expected<store::BroadcastQueued, admin::BroadcastProblem> send(
       const admin::BroadcastDraft& draft, std::int64_t scheduled_id, const store::Actor& actor,
       admin::Millis now) override;
+  std::vector<std::string> area_names() const override;
   store::BroadcastStore& store() override { return *store_; }
   store::Result<std::optional<store::NotificationCounts>> counts(
       std::int64_t notification_id) override;
