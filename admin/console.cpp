@@ -27,7 +27,7 @@ constexpr NavEntry kNavigation[] = {
     {"coverage", "nav.coverage", Permission::content, true},
     {"import", "nav.translations", Permission::content, true},
     {"cases", "nav.cases", Permission::cases, true},
-    {"broadcasts", "nav.broadcasts", Permission::broadcasts, false},
+    {"broadcasts", "nav.broadcasts", Permission::broadcasts, true},
     {"dashboard", "nav.dashboard", Permission::dashboard, true},
     {"users", "nav.users", Permission::users, true},
     {"audit", "nav.audit", Permission::audit, true},
@@ -319,6 +319,13 @@ ConsoleResponse Console::dispatch(Visit& visit) {
       {"user-role", true, Permission::users, &Console::user_change},
       {"user-active", true, Permission::users, &Console::user_change},
       {"user-password", true, Permission::users, &Console::user_change},
+      {"broadcasts", false, Permission::broadcasts, &Console::broadcasts_list},
+      {"broadcast-new", false, Permission::broadcasts, &Console::broadcast_compose},
+      {"broadcast-preview", true, Permission::broadcasts, &Console::broadcast_preview},
+      {"broadcast-send", true, Permission::broadcasts, &Console::broadcast_send},
+      {"broadcast", false, Permission::broadcasts, &Console::broadcast_page},
+      {"broadcast-cancel", true, Permission::broadcasts, &Console::broadcast_cancel},
+      {"api/broadcast", false, Permission::broadcasts, &Console::broadcast_json},
   };
   if (path.empty()) {
     if (visit.allowed(Permission::inbox)) return redirect("/admin/inbox");

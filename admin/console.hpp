@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "admin/broadcasts.hpp"
 #include "admin/content_edit.hpp"
 #include "admin/html.hpp"
 #include "admin/security.hpp"
@@ -60,6 +61,8 @@ class ConsoleHost {
     (void)input;
     return tl::unexpected(std::string("no case handling in this server"));
   }
+  // Broadcasts (admin/broadcasts.hpp); null when the server has none (the page says so).
+  virtual BroadcastHost* broadcasts() { return nullptr; }
 };
 
 struct ConsoleRequest {
@@ -133,7 +136,14 @@ class Console {
   ConsoleResponse user(Visit& visit);
   ConsoleResponse user_page(Visit& visit, const Html& notice);
   ConsoleResponse user_add(Visit& visit);
-  ConsoleResponse user_change(Visit& visit);  // role, active, password
+  ConsoleResponse user_change(Visit& visit);        // role, active, password
+  ConsoleResponse broadcasts_list(Visit& visit);    // console_broadcasts.cpp
+  ConsoleResponse broadcast_compose(Visit& visit);  // console_broadcasts.cpp
+  ConsoleResponse broadcast_preview(Visit& visit);  // console_broadcasts.cpp
+  ConsoleResponse broadcast_send(Visit& visit);     // console_broadcasts.cpp
+  ConsoleResponse broadcast_page(Visit& visit);     // console_broadcasts.cpp
+  ConsoleResponse broadcast_cancel(Visit& visit);   // console_broadcasts.cpp
+  ConsoleResponse broadcast_json(Visit& visit);     // console_broadcasts.cpp
 
   // Validates, stores and publishes one text edit; returns problems for the person.
   std::vector<std::string> store_edit(Visit& visit, store::TextEdit edit);

@@ -124,4 +124,72 @@ std::string seed_database(const SeedPlan& plan) {
   return {};
 }
 
+std::string seed_subscribers(const std::string& path, std::int64_t subscribers,
+                             const std::vector<std::string>& channels) {
+  static constexpr std::array<const char*, 16> kLanguages{
+      "nl", "en", "bg", "ro", "uk", "de", "fr", "es", "it", "pt", "ar", "pl", "zh", "fa", "hi", "ti"};
+  if (channels.empty()) return "no channels";
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+  store::ConnectionOptions options;
+  options.path = path;
+  options.create = true;
+  auto db = store::SqliteConnection::open(options);
+  if (!db) return "open: " + db.error().message;
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  if (auto migrated = store::migrate(*db, store::all_migrations(), now); !migrated) {
+    return "migrate: " + migrated.error().message;
+  }
+  sqlite3* handle = db->handle();
+  if (auto pragmas = db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;"); !pragmas) {
+    return pragmas.error().message;
+  }
+  Statement subject(handle,
+                    "INSERT INTO subjects (id, pseudonym, channel, created_at) "
+                    "VALUES (?1, 'bench-subscriber-' || ?1, ?2, ?3)");
+  Statement conversation(handle,
+                         "INSERT INTO conversations (id, subject_id, channel, language, "
+                         "created_at, updated_at, last_inbound_at) "
+                         "VALUES (?1, ?1, ?2, ?4, ?3, ?3, ?3)");
+  Statement address(handle,
+                    "INSERT INTO contact_addresses (subject_id, address) VALUES (?1, ?5)");
+  Statement subscriber(handle,
+                       "INSERT INTO subscribers (id, subject_id, channel, language, area, state, "
+                       "opted_in_at, opted_in_how, created_at, updated_at) "
+                       "VALUES (?1, ?1, ?2, ?4, 'Rivierenwijk', 'active', ?3, 'yes', ?3, ?3)");
+  if (!subject.raw || !conversation.raw || !address.raw || !subscriber.raw) {
+    return last_error(handle);
+  }
+  if (auto begin = db->exec("BEGIN"); !begin) return begin.error().message;
+  for (std::int64_t id = 1; id <= subscribers; ++id) {
+    const std::string& channel = channels[static_cast<std::size_t>(id) % channels.size()];
+    const char* language = kLanguages[static_cast<std::size_t>(id) % kLanguages.size()];
+    // Telegram chat ids are numbers; WhatsApp and SMS addresses phone numbers (fake).
+    const std::string contact =
+        channel == "telegram" ? std::to_string(900'000'000 + id) : std::to_string(31'600'000'000 + id);
+    for (Statement* statement : {&subject, &conversation, &address, &subscriber}) {
+      sqlite3_bind_int64(statement->raw, 1, id);
+      if (statement != &address) {
+        sqlite3_bind_text(statement->raw, 2, channel.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(statement->raw, 3, now);
+      }
+      if (statement == &conversation || statement == &subscriber) {
+        sqlite3_bind_text(statement->raw, 4, language, -1, SQLITE_STATIC);
+      }
+      if (statement == &address) {
+        sqlite3_bind_text(statement->raw, 5, contact.c_str(), -1, SQLITE_TRANSIENT);
+      }
+      if (!statement->run()) return "insert: " + last_error(handle);
+    }
+  }
+  if (auto commit = db->exec("COMMIT"); !commit) return commit.error().message;
+  if (auto checkpoint = db->exec("PRAGMA wal_checkpoint(TRUNCATE)"); !checkpoint) {
+    return checkpoint.error().message;
+  }
+  return {};
+}
+
 }  // namespace buurtlijn::bench

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace buurtlijn::bench {
 
@@ -27,5 +28,13 @@ inline SeedPlan make_plan(std::string path, std::int64_t conversations, std::int
 
 // Returns an error message, or an empty string on success.
 std::string seed_database(const SeedPlan& plan);
+
+// For the broadcast benchmark: `subscribers` active subscribers (the rows the opt-in
+// dialog writes), each with its subject, a conversation whose last message is from the
+// seeding time (so WhatsApp is inside its 24-hour window), a reply address, the area
+// "Rivierenwijk", languages round-robin over the 16 and channels round-robin over
+// `channels` ("telegram", "whatsapp", "kannel").
+std::string seed_subscribers(const std::string& path, std::int64_t subscribers,
+                             const std::vector<std::string>& channels);
 
 }  // namespace buurtlijn::bench

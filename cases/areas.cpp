@@ -3,6 +3,7 @@
 // distortion is far below the precision of the polygons.
 #include "cases/areas.hpp"
 
+#include <algorithm>
 #include <boost/geometry.hpp>
 #include <boost/geometry/geometries/multi_polygon.hpp>
 #include <boost/geometry/geometries/point_xy.hpp>
@@ -358,6 +359,22 @@ std::vector<AreaShape> AreaMap::shapes(AreaShape::Level level) const {
     shapes.push_back(std::move(shape));
   }
   return shapes;
+}
+
+std::vector<std::string> AreaMap::names() const {
+  std::vector<std::string> names;
+  for (const auto* features : {&impl_->wijken, &impl_->buurten}) {
+    std::vector<std::string> part;
+    for (const Feature& feature : *features) {
+      if (!feature.name.empty()) part.push_back(feature.name);
+    }
+    std::sort(part.begin(), part.end());
+    for (std::string& name : part) {
+      if (std::find(names.begin(), names.end(), name) == names.end())
+        names.push_back(std::move(name));
+    }
+  }
+  return names;
 }
 
 std::size_t AreaMap::wijk_count() const {

@@ -76,6 +76,9 @@ class AreaMap {
   // The outlines of one level, in file order (empty when the map has none).
   std::vector<AreaShape> shapes(AreaShape::Level level) const;
 
+  // The wijk names, then the buurt names, each sorted, without repeats (for choosing an
+  // area, e.g. a broadcast's segment).
+  std::vector<std::string> names() const;
   std::size_t wijk_count() const;
   std::size_t buurt_count() const;
   std::size_t postcode_count() const;

@@ -18,6 +18,7 @@
 #include "admin/translations.hpp"
 #include "connectors/webchat/webchat_frames.hpp"
 #include "gateway/app.hpp"
+#include "gateway/broadcasts.hpp"
 #include "gateway/log.hpp"
 #include "gateway/photo_files.hpp"
 #include "gateway/webhooks.hpp"
@@ -34,7 +35,7 @@ admin::Millis now_millis() {
 
 class ServerConsoleHost final : public admin::ConsoleHost {
  public:
-  explicit ServerConsoleHost(App& app) : app_(app) {}
+  explicit ServerConsoleHost(App& app) : app_(app), broadcasts_(ServerBroadcasts::create(app)) {}
 
   std::shared_ptr<const dialogs::Content> content() const override {
     return app_.content.current();
@@ -87,9 +88,11 @@ class ServerConsoleHost final : public admin::ConsoleHost {
     if (!moved->outbox_ids.empty() && app_.wake_outbox) app_.wake_outbox();
     return std::move(*moved);
   }
+  admin::BroadcastHost* broadcasts() override { return broadcasts_.get(); }
 
  private:
   App& app_;
+  std::unique_ptr<ServerBroadcasts> broadcasts_;  // null when the store cannot have them
 };
 
 }  // namespace

@@ -21,8 +21,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr store::Millis kWhatsappWindow = 24LL * 60 * 60 * 1000;
-
 Response problem_response(const RequestProblem& problem, unsigned version) {
   return json_error(static_cast<http::status>(problem.status), problem.error, problem.message,
                     version);
@@ -61,34 +59,76 @@ Response unauthorized(unsigned version) {
 
 }  // namespace
 
+RecipientRoute route_recipient(std::string_view channel, store::Millis last_inbound_at,
+                               store::Millis now, bool has_template) {
+  const bool outside_window =
+      channel == "whatsapp" && (last_inbound_at == 0 || now - last_inbound_at > kWhatsappWindow);
+  if (!outside_window) return RecipientRoute::direct;
+  return has_template ? RecipientRoute::whatsapp_template : RecipientRoute::skipped;
+}
+
+const WhatsappTemplate* whatsapp_template_for(const NotificationRequest& request,
+                                              const Config& config) {
+  if (!request.node_id.empty()) return nullptr;  // a node's answer has no approved template
+  const auto mapping = config.notifications.whatsapp_templates.find(request.template_key);
+  return mapping == config.notifications.whatsapp_templates.end() ? nullptr : &mapping->second;
+}
+
+tl::expected<dialogs::LocalizedText, RequestProblem> render_notification_text(
+    const NotificationRequest& request, std::string_view language, std::string_view second_language,
+    const dialogs::NotificationCatalog& catalog, const dialogs::Content* content) {
+  if (request.node_id.empty()) {
+    auto text =
+        catalog.render_template(request.template_key, language, second_language, request.params);
+    if (!text) return tl::unexpected(RequestProblem{400, "invalid_parameter", text.error()});
+    return *text;
+  }
+  if (content == nullptr || content->node(request.node_id) == nullptr) {
+    return tl::unexpected(
+        RequestProblem{400, "unknown_node", "unknown dialog node \"" + request.node_id + "\""});
+  }
+  dialogs::Arguments arguments;
+  for (const auto& [name, value] : request.params) arguments[name] = value;
+  auto text = content->render(dialogs::node_text_key(request.node_id), language, second_language,
+                              arguments);
+  if (!text) {
+    return tl::unexpected(RequestProblem{400, "invalid_parameter", text.error().describe()});
+  }
+  return *text;
+}
+
 tl::expected<BuiltBatch, RequestProblem> build_notification_batch(
     const NotificationRequest& request, const std::vector<store::NotificationRecipient>& recipients,
-    const dialogs::NotificationCatalog& catalog, const Config& config, store::Millis now) {
+    const dialogs::NotificationCatalog& catalog, const Config& config, store::Millis now,
+    const dialogs::Content* content) {
   BuiltBatch built;
   built.batch.template_key = request.template_key;
   built.batch.target_json = request.target_json;
   built.batch.at = now;
   built.batch.items.reserve(recipients.size());
-  const auto mapping = config.notifications.whatsapp_templates.find(request.template_key);
-  const WhatsappTemplate* mapped =
-      mapping == config.notifications.whatsapp_templates.end() ? nullptr : &mapping->second;
+  const WhatsappTemplate* mapped = whatsapp_template_for(request, config);
   // channel, language, second language, template or not -> payload indexes
   std::map<std::string, std::vector<std::size_t>, std::less<>> cache;
+  std::string key;
   for (const store::NotificationRecipient& recipient : recipients) {
-    const bool outside_window =
-        recipient.channel == "whatsapp" &&
-        (recipient.last_inbound_at == 0 || now - recipient.last_inbound_at > kWhatsappWindow);
-    if (outside_window && mapped == nullptr) {
+    const RecipientRoute route =
+        route_recipient(recipient.channel, recipient.last_inbound_at, now, mapped != nullptr);
+    if (route == RecipientRoute::skipped) {
       ++built.skipped;
       continue;
     }
-    std::string key = recipient.channel + '|' + recipient.language + '|' +
-                      recipient.second_language + (outside_window ? "|t" : "|f");
+    const bool outside_window = route == RecipientRoute::whatsapp_template;
+    key.assign(recipient.channel);
+    key += '|';
+    key += recipient.language;
+    key += '|';
+    key += recipient.second_language;
+    key += outside_window ? "|t" : "|f";
     auto found = cache.find(key);
     if (found == cache.end()) {
-      auto text = catalog.render_template(request.template_key, recipient.language,
-                                          recipient.second_language, request.params);
-      if (!text) return tl::unexpected(RequestProblem{400, "invalid_parameter", text.error()});
+      auto text = render_notification_text(request, recipient.language, recipient.second_language,
+                                           catalog, content);
+      if (!text) return tl::unexpected(text.error());
       connectors::OutboundMessage message;
       message.text = text->text;
       message.language = text->language;
@@ -117,7 +157,7 @@ tl::expected<BuiltBatch, RequestProblem> build_notification_batch(
         indexes.push_back(built.batch.payloads.size());
         built.batch.payloads.push_back(std::move(payload));
       }
-      found = cache.emplace(std::move(key), std::move(indexes)).first;
+      found = cache.emplace(key, std::move(indexes)).first;
     }
     bool first = true;
     for (const std::size_t index : found->second) {
@@ -127,6 +167,61 @@ tl::expected<BuiltBatch, RequestProblem> build_notification_batch(
     }
   }
   return built;
+}
+
+NotificationPreview preview_counts(const std::vector<store::RecipientGroup>& groups,
+                                   bool has_whatsapp_template) {
+  NotificationPreview preview;
+  std::map<std::string, NotificationPreview::Channel> channels;
+  std::map<std::string, std::int64_t> languages;
+  for (const store::RecipientGroup& group : groups) {
+    NotificationPreview::Channel& channel = channels[group.channel];
+    channel.channel = group.channel;
+    // The same rule as route_recipient(): outside the window, a template or nothing.
+    if (!group.outside_window) {
+      channel.direct += group.subscribers;
+    } else if (has_whatsapp_template) {
+      channel.whatsapp_template += group.subscribers;
+    } else {
+      channel.skipped += group.subscribers;
+      preview.skipped += group.subscribers;
+      continue;
+    }
+    languages[group.language] += group.subscribers;
+    preview.recipients += group.subscribers;
+  }
+  for (auto& [name, channel] : channels) preview.channels.push_back(channel);
+  preview.languages.assign(languages.begin(), languages.end());
+  return preview;
+}
+
+tl::expected<BuiltBatch, RequestProblem> prepare_notification(App& app,
+                                                              const NotificationRequest& request,
+                                                              store::Millis now) {
+  if (!app.notifications) {
+    return tl::unexpected(RequestProblem{503, "unavailable", "no notification catalog is loaded"});
+  }
+  auto recipients = app.store->notification_recipients(request.target);
+  if (!recipients) {
+    log::warn("notifications.recipients_unreadable", {{"reason", recipients.error().message}});
+    return tl::unexpected(
+        RequestProblem{503, "unavailable", "the subscribers could not be read; retry later"});
+  }
+  if (recipients->empty()) {
+    return tl::unexpected(RequestProblem{422, "no_recipients",
+                                         request.target.subject_pseudonym.empty()
+                                             ? "no active subscriber matches the segment"
+                                             : "the subject is not an active subscriber"});
+  }
+  if (recipients->size() > app.config.notifications.max_recipients) {
+    return tl::unexpected(
+        RequestProblem{422, "too_many_recipients",
+                       "the segment has " + std::to_string(recipients->size()) +
+                           " recipients, more than notifications.max_recipients"});
+  }
+  const auto content = app.content.current();
+  return build_notification_batch(request, *recipients, *app.notifications, app.config, now,
+                                  content.get());
 }
 
 std::string notification_counts_json(const store::NotificationCounts& counts) {
@@ -156,28 +251,10 @@ boost::asio::awaitable<Response> handle_create_notification(App& app, const Requ
   }
   auto parsed = parse_notification_request(request.body(), *app.notifications);
   if (!parsed) co_return problem_response(parsed.error(), version);
-  auto recipients = app.store->notification_recipients(parsed->target);
-  if (!recipients) {
-    co_return json_error(http::status::service_unavailable, "unavailable",
-                         "the subscribers could not be read; retry later", version);
-  }
-  if (recipients->empty()) {
-    co_return json_error(http::status::unprocessable_entity, "no_recipients",
-                         parsed->target.subject_pseudonym.empty()
-                             ? "no active subscriber matches the segment"
-                             : "the subject is not an active subscriber",
-                         version);
-  }
-  if (recipients->size() > app.config.notifications.max_recipients) {
-    co_return json_error(http::status::unprocessable_entity, "too_many_recipients",
-                         "the segment has " + std::to_string(recipients->size()) +
-                             " recipients, more than notifications.max_recipients",
-                         version);
-  }
   const store::Millis now = std::chrono::duration_cast<std::chrono::milliseconds>(
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
-  auto built = build_notification_batch(*parsed, *recipients, *app.notifications, app.config, now);
+  auto built = prepare_notification(app, *parsed, now);
   if (!built) co_return problem_response(built.error(), version);
   built->batch.api_key_id = *api_key;
   const std::size_t skipped = built->skipped;

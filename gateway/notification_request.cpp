@@ -103,34 +103,46 @@ tl::expected<NotificationRequest, RequestProblem> parse_notification_request(
     }
     std::string value(member.value().get_string());
     if (name == "language") {
-      if (!value.empty() && !catalog.has_language(value)) {
-        return problem("invalid_segment", "unknown language \"" + value + "\"");
-      }
-      request.target.language = value;
+      request.target.language = std::move(value);
     } else if (name == "area") {
-      request.target.area = value;
+      request.target.area = std::move(value);
     } else if (name == "channel") {
-      if (value == "sms") value = "kannel";
-      if (!value.empty() &&
-          std::find(std::begin(kNotificationChannels), std::end(kNotificationChannels), value) ==
-              std::end(kNotificationChannels)) {
-        return problem("invalid_segment", "unknown channel \"" + value + "\"");
-      }
-      request.target.channel = value;
+      request.target.channel = std::move(value);
     } else {
-      request.target.topic = value;
+      request.target.topic = std::move(value);
     }
   }
-  const store::NotificationTarget& t = request.target;
-  if (t.language.empty() && t.area.empty() && t.channel.empty() && t.topic.empty()) {
-    // Everybody at once is never an accident we want to make easy.
-    return problem(
-        "empty_segment",
-        "the segment names nothing: give at least one of language, area, channel, topic");
-  }
-  request.target_json = json::serialize(json::object{
-      {"language", t.language}, {"area", t.area}, {"channel", t.channel}, {"topic", t.topic}});
+  if (auto refused = check_segment(request.target, catalog)) return tl::unexpected(*refused);
+  request.target_json = segment_json(request.target);
   return request;
+}
+
+std::optional<RequestProblem> check_segment(store::NotificationTarget& segment,
+                                            const dialogs::NotificationCatalog& catalog) {
+  if (!segment.language.empty() && !catalog.has_language(segment.language)) {
+    return RequestProblem{400, "invalid_segment", "unknown language \"" + segment.language + "\""};
+  }
+  if (segment.channel == "sms") segment.channel = "kannel";
+  if (!segment.channel.empty() &&
+      std::find(std::begin(kNotificationChannels), std::end(kNotificationChannels),
+                segment.channel) == std::end(kNotificationChannels)) {
+    return RequestProblem{400, "invalid_segment", "unknown channel \"" + segment.channel + "\""};
+  }
+  if (segment.language.empty() && segment.area.empty() && segment.channel.empty() &&
+      segment.topic.empty()) {
+    // Everybody at once is never an accident we want to make easy.
+    return RequestProblem{
+        400, "empty_segment",
+        "the segment names nothing: give at least one of language, area, channel, topic"};
+  }
+  return std::nullopt;
+}
+
+std::string segment_json(const store::NotificationTarget& segment) {
+  return json::serialize(json::object{{"language", segment.language},
+                                      {"area", segment.area},
+                                      {"channel", segment.channel},
+                                      {"topic", segment.topic}});
 }
 
 }  // namespace buurtlijn::gateway

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tl/expected.hpp>
@@ -18,7 +19,8 @@
 namespace buurtlijn::gateway {
 
 struct NotificationRequest {
-  std::string template_key;
+  std::string template_key;  // a notification template, or "node:<id>" with node_id set
+  std::string node_id;       // a dialog node whose answer text is sent (console broadcasts)
   std::map<std::string, std::string, std::less<>> params;
   store::NotificationTarget target;  // subject_pseudonym set, or the segment fields
   std::string target_json;           // what was asked, for the notifications table
@@ -35,6 +37,13 @@ inline constexpr std::string_view kNotificationChannels[] = {"whatsapp", "telegr
 
 tl::expected<NotificationRequest, RequestProblem> parse_notification_request(
     std::string_view body, const dialogs::NotificationCatalog& catalog);
+
+// Checks a segment (language known, channel known, "sms" -> "kannel", at least one
+// field set): nullopt when it is fine, else the problem (invalid_segment, empty_segment).
+std::optional<RequestProblem> check_segment(store::NotificationTarget& segment,
+                                            const dialogs::NotificationCatalog& catalog);
+// {"language":..,"area":..,"channel":..,"topic":..}: the segment as kept with a notification.
+std::string segment_json(const store::NotificationTarget& segment);
 
 // The token of "Authorization: Bearer <token>"; empty when the header is not that.
 std::string_view bearer_token(std::string_view authorization);

@@ -8,11 +8,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <filesystem>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "gateway/admin_console.hpp"
 #include "gateway/app.hpp"
+#include "gateway/broadcasts.hpp"
 #include "gateway/listener.hpp"
 #include "gateway/log.hpp"
 #include "gateway/notification_api.hpp"
@@ -136,6 +138,11 @@ int run_server(Config config) {
   outbox.start();
   auto outbox_deadline = std::chrono::steady_clock::now();
   app->wake_outbox = [&outbox] { outbox.wake(); };
+  // Queues scheduled broadcasts when due (gateway/broadcasts.hpp); stopped before the outbox.
+  auto broadcasts = ServerBroadcasts::create(*app);
+  std::optional<BroadcastScheduler> scheduler;
+  if (broadcasts) scheduler.emplace(*broadcasts, std::chrono::seconds(5));
+  if (scheduler) scheduler->start();
   RetentionWorker retention(io, *app->store, app->config, app->metrics);
   retention.start();
 
@@ -168,6 +175,7 @@ int run_server(Config config) {
   io.run();
   for (std::thread& thread : pool) thread.join();
 
+  if (scheduler) scheduler->stop();
   outbox.stop(outbox_deadline);
   // Commits what the writer still holds; callbacks post into the stopped loop.
   app->store->close();

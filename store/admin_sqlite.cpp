@@ -665,6 +665,11 @@ class SqliteAdminStore final : public AdminStore {
 
 }  // namespace
 
+Result<void> write_audit(SqliteConnection& db, const Actor& actor, std::string_view action,
+                         std::string_view object, std::string_view detail, Millis now) {
+  return audit(db, actor, action, object, detail, now);
+}
+
 Result<std::unique_ptr<AdminStore>> admin_store_for(Store& store) {
   auto* sqlite = dynamic_cast<SqliteStore*>(&store);
   if (sqlite == nullptr) return fail(Error::Code::invalid, "the console needs the SQLite store");

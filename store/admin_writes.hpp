@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "store/admin_store.hpp"
 #include "store/sqlite_connection.hpp"
 #include "store/store.hpp"
 
@@ -15,5 +16,9 @@ namespace buurtlijn::store {
 // taken over stays taken).
 Result<void> write_hand_over(SqliteConnection& db, std::int64_t conversation_id,
                              std::string_view reason, Millis at);
+
+// Appends an audit row (for writes of other modules that a person did, e.g. broadcasts).
+Result<void> write_audit(SqliteConnection& db, const Actor& actor, std::string_view action,
+                         std::string_view object, std::string_view detail, Millis now);
 
 }  // namespace buurtlijn::store

@@ -382,7 +382,33 @@ WHEN NOT (NEW.id = OLD.id AND NEW.case_id = OLD.case_id AND NEW.from_state = OLD
 BEGIN SELECT RAISE(ABORT, 'the case history is append-only'); END;
 )sql";
 
-constexpr std::array<Migration, 9> kMigrations{{
+// Broadcasts composed in the console (admin/console_broadcasts.cpp), sent at once or
+// scheduled: the source (a notification template or a dialog node), the segment, when
+// it is due and what became of it (the notification it was queued as). Retention: the
+// parameters (they may be personal) are kept only while the broadcast is scheduled and
+// are cleared when it is queued, cancelled or fails; the rest holds no personal data.
+constexpr std::string_view kMigrationBroadcasts = R"sql(
+CREATE TABLE broadcasts (
+  id              INTEGER PRIMARY KEY,
+  source          TEXT    NOT NULL CHECK (source IN ('template', 'node')),
+  source_key      TEXT    NOT NULL,
+  params          TEXT    NOT NULL DEFAULT '{}',
+  language        TEXT    NOT NULL DEFAULT '',
+  area            TEXT    NOT NULL DEFAULT '',
+  channel         TEXT    NOT NULL DEFAULT '',
+  topic           TEXT    NOT NULL DEFAULT '',
+  state           TEXT    NOT NULL CHECK (state IN ('scheduled', 'queued', 'cancelled', 'failed')),
+  due_at          INTEGER NOT NULL,
+  notification_id INTEGER REFERENCES notifications (id),
+  reason          TEXT    NOT NULL DEFAULT '',
+  created_by      TEXT    NOT NULL,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX broadcasts_due ON broadcasts (state, due_at);
+)sql";
+
+constexpr std::array<Migration, 10> kMigrations{{
     {1, kMigration1Core},
     {2, kMigration2Heartbeat},
     {3, kMigration3Outbox},
@@ -392,6 +418,7 @@ constexpr std::array<Migration, 9> kMigrations{{
     {7, kMigrationCaseForwards},
     {8, kMigrationReportSourceMessage},
     {9, kMigrationCaseAnonymisation},
+    {10, kMigrationBroadcasts},
 }};
 
 constexpr std::string_view kCreateLedger = R"sql(

@@ -1,6 +1,7 @@
 // See notification_sql.hpp.
 #include "store/notification_sql.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "store/sqlite_error.hpp"
@@ -244,29 +245,100 @@ Result<std::vector<ApiKeyRecord>> read_api_keys(SqliteConnection& db) {
   return keys;
 }
 
-Result<std::vector<NotificationRecipient>> read_notification_recipients(
-    SqliteConnection& db, const NotificationTarget& target) {
-  // Empty segment fields match everything; a subject pseudonym picks one subscriber.
-  auto select = db.statement(R"sql(
-    SELECT b.id, b.channel, b.language, b.second_language, coalesce(c.last_inbound_at, 0)
-      FROM subscribers b
-      JOIN subjects s ON s.id = b.subject_id
-      LEFT JOIN conversations c ON c.subject_id = b.subject_id
-     WHERE b.state = 'active'
-       AND (:pseudonym = '' OR s.pseudonym = :pseudonym)
-       AND (:language = '' OR b.language = :language)
-       AND (:area = '' OR b.area = :area)
-       AND (:channel = '' OR b.channel = :channel)
-       AND (:topic = '' OR EXISTS (SELECT 1 FROM subscriber_topics t
-                                    WHERE t.subscriber_id = b.id AND t.topic = :topic))
-     ORDER BY b.id)sql");
-  if (!select) return tl::unexpected(select.error());
-  auto& s = **select;
+namespace {
+
+// Appends `text` (valid UTF-8) to `out` as a JSON string.
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+// A broadcast's pages must fit in SQLite's page cache. With the default (2 MB), reading
+// 50,000 recipients (subscriber, subject and conversation of each, in subscriber order)
+// read 100,000 pages from the file, and queuing them spilled the transaction's dirty
+// pages to the WAL and read them back (the outbox's index by conversation gets one entry
+// per recipient spread over all its pages). The cache of the connection is raised for
+// the statement (SQLite allocates pages only as they are used) and set back afterwards,
+// which frees what is above the default again.
+class ScopedPageCache {
+ public:
+  ScopedPageCache(SqliteConnection& db, std::size_t kib) : db_(db) {
+    kib = std::min<std::size_t>(kib, 256 * 1024);
+    if (kib <= 2000) return;  // the default cache holds it
+    {
+      auto current = db_.statement("PRAGMA cache_size");
+      if (!current) return;
+      auto row = (*current)->step();
+      if (!row || !*row) return;
+      previous_ = (*current)->column_int64(0);
+    }  // the lease resets the statement
+    raised_ = db_.exec("PRAGMA cache_size = -" + std::to_string(kib)).has_value();
+  }
+  ~ScopedPageCache() {
+    if (raised_) (void)db_.exec("PRAGMA cache_size = " + std::to_string(previous_));
+  }
+  ScopedPageCache(const ScopedPageCache&) = delete;
+  ScopedPageCache& operator=(const ScopedPageCache&) = delete;
+
+ private:
+  SqliteConnection& db_;
+  std::int64_t previous_ = 0;
+  bool raised_ = false;
+};
+
+// For reading a whole segment: the tables it joins are a few MB per 10,000 subscribers.
+constexpr std::size_t kSegmentReadCacheKib = 64 * 1024;
+
+}  // namespace
+
+// Who a notification goes to: active subscribers matching the target. Empty segment
+// fields match everything; a subject pseudonym picks one subscriber. One text for the
+// recipients and their counts, so that a preview counts exactly what a send queues.
+#define BUURTLIJN_RECIPIENTS_FROM_WHERE                              \
+  "  FROM subscribers b"                                             \
+  "  JOIN subjects s ON s.id = b.subject_id"                         \
+  "  LEFT JOIN conversations c ON c.subject_id = b.subject_id"       \
+  " WHERE b.state = 'active'"                                        \
+  "   AND (:pseudonym = '' OR s.pseudonym = :pseudonym)"             \
+  "   AND (:language = '' OR b.language = :language)"                \
+  "   AND (:area = '' OR b.area = :area)"                            \
+  "   AND (:channel = '' OR b.channel = :channel)"                   \
+  "   AND (:topic = '' OR EXISTS (SELECT 1 FROM subscriber_topics t" \
+  "                                WHERE t.subscriber_id = b.id AND t.topic = :topic))"
+
+namespace {
+void bind_target(SqliteStatement& s, const NotificationTarget& target) {
   s.bind(":pseudonym", target.subject_pseudonym)
       .bind(":language", target.language)
       .bind(":area", target.area)
       .bind(":channel", target.channel)
       .bind(":topic", target.topic);
+}
+}  // namespace
+
+Result<std::vector<NotificationRecipient>> read_notification_recipients(
+    SqliteConnection& db, const NotificationTarget& target) {
+  const ScopedPageCache cache(db, kSegmentReadCacheKib);
+  auto select = db.statement(
+      "SELECT b.id, b.channel, b.language, b.second_language,"
+      "       coalesce(c.last_inbound_at, 0)" BUURTLIJN_RECIPIENTS_FROM_WHERE " ORDER BY b.id");
+  if (!select) return tl::unexpected(select.error());
+  auto& s = **select;
+  bind_target(s, target);
   std::vector<NotificationRecipient> recipients;
   for (;;) {
     auto row = s.step();
@@ -279,8 +351,36 @@ Result<std::vector<NotificationRecipient>> read_notification_recipients(
   return recipients;
 }
 
+Result<std::vector<RecipientGroup>> read_recipient_groups(SqliteConnection& db,
+                                                          const NotificationTarget& target,
+                                                          Millis window_start) {
+  const ScopedPageCache cache(db, kSegmentReadCacheKib);
+  auto select = db.statement(
+      // Outside the window: WhatsApp, and the last message before its start (0, never
+      // wrote, is before any start).
+      "SELECT b.channel, b.language,"
+      "       b.channel = 'whatsapp' AND coalesce(c.last_inbound_at, 0) < :window_start,"
+      "       count(*)" BUURTLIJN_RECIPIENTS_FROM_WHERE " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+  if (!select) return tl::unexpected(select.error());
+  auto& s = **select;
+  bind_target(s, target);
+  s.bind(":window_start", window_start);
+  std::vector<RecipientGroup> groups;
+  for (;;) {
+    auto row = s.step();
+    if (!row) return tl::unexpected(with_context(row.error(), "count notification recipients"));
+    if (!*row) break;
+    groups.push_back(RecipientGroup{s.column_text(0), s.column_text(1), s.column_int64(2) != 0,
+                                    s.column_int64(3)});
+  }
+  return groups;
+}
+
+#undef BUURTLIJN_RECIPIENTS_FROM_WHERE
+
 Result<NotificationQueued> write_queue_notification(SqliteConnection& db,
                                                     const NotificationBatch& batch) {
+  const ScopedPageCache cache(db, batch.items.size());  // about 1 KB per item
   {
     auto insert = db.statement(R"sql(
       INSERT INTO notifications (api_key_id, template, target, created_at)
@@ -301,29 +401,70 @@ Result<NotificationQueued> write_queue_notification(SqliteConnection& db,
   }
   NotificationQueued queued;
   queued.id = db.last_insert_rowid();
-  // One prepared statement, stepped once per recipient: the subscriber must still be
+  // ONE statement for the whole batch, not one per recipient: every INSERT ... SELECT
+  // runs in a statement transaction whose journal keeps each page it changes, so a
+  // statement per recipient (or per payload) journalled the outbox's table and index
+  // pages again and again (1.7 GB of writes for 50,000 recipients; see bench/README.md).
+  // The items go in as a JSON array of [subscriber id, payload index] in recipient order,
+  // the distinct payloads as a JSON array of strings. The subscriber must still be
   // active at commit time (an opt-out that came in meanwhile wins).
   auto insert = db.statement(R"sql(
+    WITH p (idx, payload) AS MATERIALIZED (SELECT key, value FROM json_each(:payloads))
     INSERT INTO outbox (conversation_id, subject_id, channel, payload, status, next_attempt_at,
                         created_at, updated_at, notification_id)
-    SELECT c.id, b.subject_id, b.channel, :payload, 'queued', :at, :at, :at, :notification_id
-      FROM subscribers b LEFT JOIN conversations c ON c.subject_id = b.subject_id
-     WHERE b.id = :subscriber_id AND b.state = 'active')sql");
+    SELECT c.id, b.subject_id, b.channel, p.payload, 'queued', :at, :at, :at, :notification_id
+      FROM json_each(:items) i  -- CROSS JOIN: the items drive, each a primary-key look-up
+      CROSS JOIN subscribers b ON b.id = i.value ->> 0
+      CROSS JOIN p ON p.idx = i.value ->> 1
+      LEFT JOIN conversations c ON c.subject_id = b.subject_id
+     WHERE b.state = 'active')sql");
   if (!insert) return tl::unexpected(insert.error());
+  std::string items = "[";
+  std::string uncounted = "[";  // further parts of split SMS: items, not recipients
+  items.reserve(batch.items.size() * 12);
   for (const NotificationBatch::Item& item : batch.items) {
     if (item.payload >= batch.payloads.size()) {
       return fail(Error::Code::invalid, "queue notification: payload index out of range");
     }
-    auto& s = **insert;
-    s.bind(":payload", batch.payloads[item.payload])
-        .bind(":at", batch.at)
-        .bind(":notification_id", queued.id)
-        .bind(":subscriber_id", item.subscriber_id);
-    if (auto ok = s.run(); !ok) {
-      return tl::unexpected(with_context(ok.error(), "queue notification item"));
+    if (items.size() > 1) items += ',';
+    items += '[';
+    items += std::to_string(item.subscriber_id);
+    items += ',';
+    items += std::to_string(item.payload);
+    items += ']';
+    if (!item.counts) {
+      if (uncounted.size() > 1) uncounted += ',';
+      uncounted += std::to_string(item.subscriber_id);
     }
-    if (item.counts) queued.recipients += db.changes();
-    s.reset();
+  }
+  items += ']';
+  uncounted += ']';
+  std::string payloads = "[";
+  for (const std::string& payload : batch.payloads) {
+    if (payloads.size() > 1) payloads += ',';
+    append_json_string(payloads, payload);
+  }
+  payloads += ']';
+  {
+    auto& s = **insert;
+    s.bind(":payloads", payloads)
+        .bind(":items", items)
+        .bind(":at", batch.at)
+        .bind(":notification_id", queued.id);
+    if (auto ok = s.run(); !ok) {
+      return tl::unexpected(with_context(ok.error(), "queue notification items"));
+    }
+    queued.recipients = db.changes();
+  }
+  if (uncounted.size() > 2) {
+    auto parts = db.statement(R"sql(
+      SELECT count(*) FROM json_each(:ids) i CROSS JOIN subscribers b ON b.id = i.value
+       WHERE b.state = 'active')sql");
+    if (!parts) return tl::unexpected(parts.error());
+    (*parts)->bind(":ids", uncounted);
+    auto row = (*parts)->step();
+    if (!row) return tl::unexpected(with_context(row.error(), "count notification parts"));
+    if (*row) queued.recipients -= (*parts)->column_int64(0);
   }
   auto update = db.statement("UPDATE notifications SET recipients = :n WHERE id = :id");
   if (!update) return tl::unexpected(update.error());

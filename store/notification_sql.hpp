@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/broadcast_store.hpp"
 #include "store/sqlite_connection.hpp"
 #include "store/store.hpp"
 
@@ -43,6 +44,12 @@ Result<std::vector<ApiKeyRecord>> read_api_keys(SqliteConnection& db);
 
 Result<std::vector<NotificationRecipient>> read_notification_recipients(
     SqliteConnection& db, const NotificationTarget& target);
+
+// The same recipients, counted by channel, language and whether the WhatsApp window
+// (messages after `window_start`) is closed.
+Result<std::vector<RecipientGroup>> read_recipient_groups(SqliteConnection& db,
+                                                          const NotificationTarget& target,
+                                                          Millis window_start);
 
 // One notification row and one outbox item per subscriber still active, with prepared
 // statements and no reads per recipient.
