@@ -31,17 +31,17 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
   std::optional<ReportResult> report;
   std::optional<dialogs::Reply> privacy_summary;
   for (int attempt = 0;; ++attempt) {
-    auto existing = store.find_conversation(message.channel, message.subject_pseudonym);
-    if (!existing) co_return tl::unexpected(existing.error());
+    // One read: the conversation and the subscription.
+    auto context = store.find_turn_context(message.channel, message.subject_pseudonym);
+    if (!context) co_return tl::unexpected(context.error());
+    const std::optional<store::ConversationRecord>& existing = context->conversation;
 
     const dialogs::ConversationState before =
-        *existing ? dialogs::ConversationState::parse((*existing)->dialog_state)
-                  : dialogs::ConversationState{};
+        existing ? dialogs::ConversationState::parse(existing->dialog_state)
+                 : dialogs::ConversationState{};
     std::optional<SubscriptionTurn> subscription;
     if (notifications != nullptr) {
-      auto subscriber = store.find_subscriber(message.subject_pseudonym);
-      if (!subscriber) co_return tl::unexpected(subscriber.error());
-      subscription = subscription_turn(before, message, *subscriber, *notifications);
+      subscription = subscription_turn(before, message, context->subscriber, *notifications);
     }
     // STOP and START work whatever the state; otherwise, while a person holds the
     // conversation (console take-over), the bot stays silent: the message is kept for the
@@ -54,7 +54,7 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     if (subscription) {
       turn.state = subscription->state;
       turn.replies = subscription->replies;
-    } else if (*existing && (*existing)->paused_by_human) {
+    } else if (existing && existing->paused_by_human) {
       turn.state = before;
     } else if (status_number) {
       // "status 4821" anywhere: the public status; the conversation stays where it was.
@@ -123,7 +123,9 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     write.text = message.text;
     write.contact_address = message.contact_address;
     write.received_at = to_millis(now);
-    write.expected_version = *existing ? (*existing)->version : 0;
+    write.expected_version = existing ? existing->version : 0;
+    write.conversation_id = existing ? existing->id : 0;
+    write.subject_id = existing ? existing->subject_id : 0;
     write.language = turn.state.language;
     write.dialog_state = turn.state.serialize();
     if (subscription) write.subscription = subscription->change;
@@ -158,9 +160,9 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     if (!committed && committed.error().code == store::Error::Code::duplicate) {
       TurnOutcome outcome;
       outcome.duplicate = true;
-      if (*existing) {
-        outcome.conversation_id = (*existing)->id;
-        outcome.language = (*existing)->language;
+      if (existing) {
+        outcome.conversation_id = existing->id;
+        outcome.language = existing->language;
       }
       co_return outcome;
     }
@@ -169,7 +171,7 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
     TurnOutcome outcome;
     outcome.conversation_id = committed->conversation_id;
     outcome.language = turn.state.language;
-    outcome.language_changed = !*existing || (*existing)->language != turn.state.language;
+    outcome.language_changed = !existing || existing->language != turn.state.language;
     outcome.actions = std::move(turn.actions);
     for (std::size_t i = 0; i < committed->outbox_ids.size() && i < payloads.size(); ++i) {
       outcome.replies.push_back(QueuedReply{committed->outbox_ids[i], std::move(payloads[i])});

@@ -5,6 +5,7 @@
 
 #include "gateway/admin_console.hpp"
 #include "gateway/app.hpp"
+#include "gateway/await_with_timeout.hpp"
 #include "gateway/notification_api.hpp"
 #include "gateway/open311_handlers.hpp"
 #include "gateway/webhooks.hpp"
@@ -47,18 +48,29 @@ Response languages(const App& app, unsigned version) {
   return response;
 }
 
-Response readiness(App& app, unsigned version) {
-  auto writable = app.stopping.load()
-                      ? tl::expected<void, store::Error>(tl::unexpected(
-                            store::Error{store::Error::Code::unavailable, "shutting down"}))
-                      : app.store->check_writable();
-  if (!writable) {
-    return json_response(http::status::service_unavailable,
-                         boost::json::serialize(boost::json::object{
-                             {"status", "unavailable"}, {"reason", writable.error().message}}),
-                         version);
+// How long /readyz waits for its heartbeat commit (as SqliteOptions' default).
+constexpr std::chrono::milliseconds kWritableCheckTimeout{1000};
+
+// Commits a heartbeat through the writer; the I/O thread serves other requests meanwhile.
+boost::asio::awaitable<Response> readiness(App& app, unsigned version) {
+  using Writable = tl::expected<void, store::Error>;
+  Writable writable =
+      tl::unexpected(store::Error{store::Error::Code::unavailable, "shutting down"});
+  if (!app.stopping.load()) {
+    const Writable timed_out =
+        tl::unexpected(store::Error{store::Error::Code::unavailable,
+                                    "check writable: no commit within " +
+                                        std::to_string(kWritableCheckTimeout.count()) + " ms"});
+    const auto submit = [&app](auto done) { app.store->check_writable_async(std::move(done)); };
+    writable = co_await await_callback_for<Writable>(kWritableCheckTimeout, timed_out, submit);
   }
-  return json_response(http::status::ok, R"({"status":"ready"})", version);
+  if (!writable) {
+    co_return json_response(http::status::service_unavailable,
+                            boost::json::serialize(boost::json::object{
+                                {"status", "unavailable"}, {"reason", writable.error().message}}),
+                            version);
+  }
+  co_return json_response(http::status::ok, R"({"status":"ready"})", version);
 }
 
 Response metrics(App& app, unsigned version) {
@@ -107,8 +119,10 @@ boost::asio::awaitable<Response> handle_request(App& app, const Request& request
                            "this endpoint speaks WebSocket only", version);
     case RouteId::healthz:
       co_return json_response(http::status::ok, R"({"status":"alive"})", version);
-    case RouteId::readyz:
-      co_return readiness(app, version);
+    case RouteId::readyz: {
+      auto response = co_await readiness(app, version);
+      co_return response;
+    }
     case RouteId::metrics:
       co_return metrics(app, version);
     case RouteId::whatsapp_webhook:

@@ -14,13 +14,16 @@ Error with_context(const Error& error, std::string_view context) {
 }
 
 // The oldest unsent item of each conversation only: an item waits while an older item
-// of its conversation is queued or in flight.
+// of its conversation is queued or in flight. The walk goes through the partial index
+// outbox_queued_by_channel in id order and stops at the limit; the unary + keeps the
+// planner from choosing outbox_due for the time range instead, which reads and sorts
+// every queued item (a claim then cost milliseconds per 10,000 queued replies).
 constexpr std::string_view kSelectDueSql = R"sql(
   SELECT o.id, coalesce(o.conversation_id, 0), o.channel, o.payload, coalesce(a.address, '')
     FROM outbox o
     LEFT JOIN conversations c ON c.id = o.conversation_id
     LEFT JOIN contact_addresses a ON a.subject_id = coalesce(o.subject_id, c.subject_id)
-   WHERE o.status = 'queued' AND o.channel = :channel AND o.next_attempt_at <= :now
+   WHERE o.status = 'queued' AND o.channel = :channel AND +o.next_attempt_at <= :now
      AND NOT EXISTS (SELECT 1 FROM outbox p
                       WHERE p.conversation_id = o.conversation_id AND p.id < o.id
                         AND p.status IN ('queued', 'inflight'))

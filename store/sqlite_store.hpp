@@ -33,9 +33,12 @@ class SqliteStore final : public Store {
 
   Result<std::optional<ConversationRecord>> find_conversation(
       std::string_view channel, std::string_view subject_pseudonym) override;
+  Result<TurnContext> find_turn_context(std::string_view channel,
+                                        std::string_view subject_pseudonym) override;
   Result<std::vector<OutboxItem>> undelivered_outbox(std::int64_t conversation_id) override;
   Result<std::int64_t> outbox_depth() override;
   Result<void> check_writable() override;
+  void check_writable_async(std::function<void(Result<void>)> done) override;
 
   void commit_turn(InboundTurn turn, std::function<void(Result<TurnCommitted>)> done) override;
   void mark_delivered(std::vector<std::int64_t> outbox_ids, Millis at,

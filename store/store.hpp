@@ -150,6 +150,10 @@ struct InboundTurn {
   // Version of the conversation the dialog engine ran against; 0 when it did not exist.
   // If the stored version differs the turn fails with Code::conflict.
   std::int64_t expected_version = 0;
+  // The conversation and subject the engine ran against (TurnContext), 0 when new: the
+  // writer then updates the conversation by id instead of looking both up again.
+  std::int64_t conversation_id = 0;
+  std::int64_t subject_id = 0;
   std::string language;      // conversation language after this turn
   std::string dialog_state;  // conversation state after this turn
   std::vector<OutboundReply> replies;
@@ -271,6 +275,12 @@ struct SqliteOptions {
   std::string vfs;
 };
 
+// What a conversation turn reads before it runs, from one snapshot.
+struct TurnContext {
+  std::optional<ConversationRecord> conversation;  // the subject's on the channel
+  std::optional<SubscriberRecord> subscriber;      // the subject's subscription
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -278,12 +288,18 @@ class Store {
   // Reads.
   virtual Result<std::optional<ConversationRecord>> find_conversation(
       std::string_view channel, std::string_view subject_pseudonym) = 0;
+  // find_conversation() and find_subscriber() in one read (the webhook and chat turns).
+  virtual Result<TurnContext> find_turn_context(std::string_view channel,
+                                                std::string_view subject_pseudonym) = 0;
   // Outbox items of a conversation on a channel that are queued or in flight and not yet
   // delivered, oldest first.
   virtual Result<std::vector<OutboxItem>> undelivered_outbox(std::int64_t conversation_id) = 0;
   virtual Result<std::int64_t> outbox_depth() = 0;  // items not yet sent
   // True when a write transaction can be committed now (used by /readyz).
   virtual Result<void> check_writable() = 0;
+  // The same without waiting: `done` runs on the writer thread once the heartbeat
+  // committed (or failed, with unavailable). The caller applies its own deadline.
+  virtual void check_writable_async(std::function<void(Result<void>)> done) = 0;
 
   // Writes (group-committed). `done` runs on the writer thread.
   virtual void commit_turn(InboundTurn turn, std::function<void(Result<TurnCommitted>)> done) = 0;

@@ -19,6 +19,11 @@ Result<std::optional<ConversationRecord>> read_conversation(SqliteConnection& db
                                                             std::string_view channel,
                                                             std::string_view subject_pseudonym);
 
+// The conversation of the subject on `channel` and the subject's subscription, by one
+// statement (one snapshot, one B-tree walk to the subject instead of two).
+Result<TurnContext> read_turn_context(SqliteConnection& db, std::string_view channel,
+                                      std::string_view subject_pseudonym);
+
 // Outbox items of the conversation that are queued, in flight or sent but not yet
 // delivered, oldest first.
 Result<std::vector<OutboxItem>> read_undelivered_outbox(SqliteConnection& db,

@@ -140,13 +140,17 @@ Result<std::int64_t> insert_inbound_message(SqliteConnection& db, std::int64_t c
   return db.last_insert_rowid();
 }
 
-Result<void> update_conversation(SqliteConnection& db, std::int64_t conversation_id,
-                                 const InboundTurn& turn) {
+// True when the conversation `conversation_id` of `subject_id` still had the expected
+// version and now holds the turn's state. The subject must be the turn's pseudonym: ids
+// handed in by the caller never put a message into another subject's conversation.
+Result<bool> try_update_conversation(SqliteConnection& db, std::int64_t conversation_id,
+                                     std::int64_t subject_id, const InboundTurn& turn) {
   auto update = db.statement(R"sql(
     UPDATE conversations
        SET language = :language, dialog_state = :dialog_state, last_inbound_at = :now,
            updated_at = :now, version = version + 1
-     WHERE id = :id AND version = :expected_version)sql");
+     WHERE id = :id AND version = :expected_version AND subject_id = :subject_id
+       AND subject_id = (SELECT id FROM subjects WHERE pseudonym = :pseudonym))sql");
   if (!update) {
     return tl::unexpected(update.error());
   }
@@ -155,11 +159,22 @@ Result<void> update_conversation(SqliteConnection& db, std::int64_t conversation
       .bind(":dialog_state", turn.dialog_state)
       .bind(":now", turn.received_at)
       .bind(":id", conversation_id)
+      .bind(":subject_id", subject_id)
+      .bind(":pseudonym", turn.subject_pseudonym)
       .bind(":expected_version", turn.expected_version);
   if (auto ok = (*update)->run(); !ok) {
     return tl::unexpected(with_context(ok.error(), "update conversation"));
   }
-  if (db.changes() != 1) {
+  return db.changes() == 1;
+}
+
+Result<void> update_conversation(SqliteConnection& db, std::int64_t conversation_id,
+                                 std::int64_t subject_id, const InboundTurn& turn) {
+  auto updated = try_update_conversation(db, conversation_id, subject_id, turn);
+  if (!updated) {
+    return tl::unexpected(updated.error());
+  }
+  if (!*updated) {
     return fail(Error::Code::conflict, "commit turn: the conversation changed meanwhile");
   }
   return {};
@@ -220,21 +235,19 @@ Result<void> store_contact_address(SqliteConnection& db, std::int64_t subject_id
   return {};
 }
 
-}  // namespace
-
-Result<TurnCommitted> write_turn(SqliteConnection& db, const InboundTurn& turn) {
-  if (auto ok = check_turn(turn); !ok) {
-    return tl::unexpected(ok.error());
+// Finds or creates the subject and its conversation, stores the inbound message and
+// moves the conversation to the turn's state.
+Result<void> write_turn_slow(SqliteConnection& db, const InboundTurn& turn,
+                             std::int64_t& subject_id, TurnCommitted& committed) {
+  auto subject = find_or_create_subject(db, turn);
+  if (!subject) {
+    return tl::unexpected(subject.error());
   }
-  auto subject_id = find_or_create_subject(db, turn);
-  if (!subject_id) {
-    return tl::unexpected(subject_id.error());
-  }
-  auto conversation = find_or_create_conversation(db, *subject_id, turn);
+  subject_id = *subject;
+  auto conversation = find_or_create_conversation(db, subject_id, turn);
   if (!conversation) {
     return tl::unexpected(conversation.error());
   }
-  TurnCommitted committed;
   committed.conversation_id = conversation->id;
   // The duplicate check comes before the version check: a redelivered message is a
   // duplicate whatever version the gateway ran it against.
@@ -248,33 +261,68 @@ Result<TurnCommitted> write_turn(SqliteConnection& db, const InboundTurn& turn) 
                                            std::to_string(turn.expected_version) + ", found " +
                                            std::to_string(conversation->version));
   }
-  if (auto ok = update_conversation(db, conversation->id, turn); !ok) {
+  return update_conversation(db, conversation->id, subject_id, turn);
+}
+
+}  // namespace
+
+Result<TurnCommitted> write_turn(SqliteConnection& db, const InboundTurn& turn) {
+  if (auto ok = check_turn(turn); !ok) {
     return tl::unexpected(ok.error());
   }
+  TurnCommitted committed;
+  std::int64_t subject_id = 0;
+  bool stored = false;
+  if (turn.conversation_id != 0 && turn.subject_id != 0 && turn.expected_version > 0) {
+    // The common case, a conversation that did not change since the gateway read it: one
+    // UPDATE instead of two look-ups. A duplicate message fails the insert below and the
+    // job's savepoint undoes the update; anything else (a concurrent turn, an erased
+    // subject) takes the full path, which tells a duplicate from a conflict.
+    auto updated = try_update_conversation(db, turn.conversation_id, turn.subject_id, turn);
+    if (!updated) {
+      return tl::unexpected(updated.error());
+    }
+    if (*updated) {
+      auto inbound = insert_inbound_message(db, turn.conversation_id, turn);
+      if (!inbound) {
+        return tl::unexpected(inbound.error());
+      }
+      subject_id = turn.subject_id;
+      committed.conversation_id = turn.conversation_id;
+      committed.inbound_message_id = *inbound;
+      stored = true;
+    }
+  }
+  if (!stored) {
+    if (auto ok = write_turn_slow(db, turn, subject_id, committed); !ok) {
+      return tl::unexpected(ok.error());
+    }
+  }
   if (!turn.contact_address.empty()) {
-    if (auto ok = store_contact_address(db, *subject_id, turn.contact_address); !ok) {
+    if (auto ok = store_contact_address(db, subject_id, turn.contact_address); !ok) {
       return tl::unexpected(ok.error());
     }
   }
   if (turn.subscription) {
-    if (auto ok = write_subscription_change(db, *subject_id, turn.channel, *turn.subscription,
+    if (auto ok = write_subscription_change(db, subject_id, turn.channel, *turn.subscription,
                                             turn.received_at);
         !ok) {
       return tl::unexpected(ok.error());
     }
-  } else if (auto ok = write_subscriber_language(db, *subject_id, turn.language); !ok) {
+  } else if (auto ok = write_subscriber_language(db, subject_id, turn.language); !ok) {
     return tl::unexpected(ok.error());
   }
   committed.outbox_ids.reserve(turn.replies.size());
   for (const OutboundReply& reply : turn.replies) {
-    auto outbox_id = queue_reply(db, conversation->id, turn, reply);
+    auto outbox_id = queue_reply(db, committed.conversation_id, turn, reply);
     if (!outbox_id) {
       return tl::unexpected(outbox_id.error());
     }
     committed.outbox_ids.push_back(*outbox_id);
   }
   if (!turn.hand_over_reason.empty()) {
-    if (auto ok = write_hand_over(db, conversation->id, turn.hand_over_reason, turn.received_at);
+    if (auto ok =
+            write_hand_over(db, committed.conversation_id, turn.hand_over_reason, turn.received_at);
         !ok) {
       return tl::unexpected(ok.error());
     }

@@ -145,13 +145,26 @@ void split_into(const icu::UnicodeString& text, unsigned max_segments, Level lev
   for (int32_t at = iterator->first(); at != icu::BreakIterator::DONE; at = iterator->next()) {
     bounds.push_back(at);
   }
+  // Whether the units start..to (exclusive bound index) fit; more units never fit better,
+  // so the last end that fits is found by binary search: O(n log n) counting instead of
+  // counting the piece again for every unit added (quadratic for a long text).
+  const auto fits = [&](std::size_t start, std::size_t to) {
+    return count(trimmed(icu::UnicodeString(text, bounds[start], bounds[to] - bounds[start])))
+               .count <= max_segments;
+  };
   std::size_t start = 0;
   while (start + 1 < bounds.size()) {
-    std::size_t end = start + 1;
-    while (end + 1 < bounds.size() &&
-           count(trimmed(icu::UnicodeString(text, bounds[start], bounds[end + 1] - bounds[start])))
-                   .count <= max_segments) {
-      ++end;
+    std::size_t end = start + 1;  // at least one unit, even when it does not fit alone
+    std::size_t low = end + 1;
+    std::size_t high = bounds.size() - 1;
+    while (low <= high) {
+      const std::size_t middle = low + (high - low) / 2;
+      if (fits(start, middle)) {
+        end = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
     }
     const icu::UnicodeString piece(text, bounds[start], bounds[end] - bounds[start]);
     if (count(trimmed(piece)).count > max_segments && level != Level::grapheme) {

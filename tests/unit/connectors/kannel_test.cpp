@@ -184,6 +184,20 @@ TEST_CASE("kannel: long texts split at sentence boundaries, never inside a graph
   }
 }
 
+TEST_CASE("kannel: every part is as long as the segments allow (greedy), also for long texts") {
+  // 3,000 letters without a space: split between graphemes, each part but the last full.
+  const std::string letters(3000, 'a');
+  const auto parts = kannel::split_message(letters, 2);
+  REQUIRE(parts.size() == 10);  // 2 segments of 153 GSM-7 characters = 306 per part
+  std::string joined;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    CHECK(kannel::count_segments(parts[i]).count <= 2);
+    if (i + 1 < parts.size()) CHECK(parts[i].size() == 306);
+    joined += parts[i];
+  }
+  CHECK(joined == letters);
+}
+
 TEST_CASE("kannel: sendsms answers") {
   CHECK(kannel::classify_response({202, "0: Accepted for delivery", {}}).kind ==
         SendOutcome::Kind::sent);
