@@ -507,7 +507,8 @@ TEST_CASE("Notification API: keys, refusals with named problems, 404, 422") {
                     "SELECT count(*) FROM subscribers WHERE state = 'stopped' AND "
                     "opted_out_how = 'blocked'",
                     1));
-  CHECK(rows(dir, "SELECT count(*) FROM outbox WHERE status = 'failed'") == 1);
+  // The opt-out and the item's outcome are two writes: wait for the second as well.
+  CHECK(wait_rows(dir, "SELECT count(*) FROM outbox WHERE status = 'failed'", 1));
   CHECK(requests_to(fake, kBlockedChat).at(0).text == "Nieuws over uw melding M-17: opgelost.");
   // Now no longer subscribed: 422.
   result =
