@@ -14,97 +14,19 @@
 // land in BUURTLIJN_ARTIFACTS.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import {
+  CHROMIUM, CHROMIUM_ARGS, PASSWORD, run, Server, TEST_TIMEOUT_MS, WAIT_MS, withTimeout,
+} from './console_harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.BUURTLIJN_BIN;
 const ARTIFACTS = path.resolve(process.env.BUURTLIJN_ARTIFACTS || path.join(here, 'artifacts'));
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-
-const START_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
-const WAIT_MS = 60_000;   // a content save re-checks all 16 catalogs: slow under sanitizers
-const TEST_TIMEOUT_MS = 180_000;
 
 
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-// Runs a buurtlijn command with `input` on stdin; resolves with {code, stdout, stderr}.
-function run(bin, args, input) {
-  return withTimeout(new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  }), START_TIMEOUT_MS, `buurtlijn ${args.join(' ')}`);
-}
-
-class Server {
-  constructor(bin, dataDir) {
-    this.bin = bin;
-    this.dataDir = dataDir;
-    this.child = null;
-    this.log = [];
-    this.port = 0;
-  }
-
-  record(stream, line) {
-    if (this.log.length < 20_000) this.log.push(`${stream}: ${line}`);
-  }
-
-  async start() {
-    const child = spawn(this.bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', this.dataDir],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-    this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    readline.createInterface({ input: child.stderr }).on('line', (l) => this.record('stderr', l));
-    const lines = readline.createInterface({ input: child.stdout });
-    this.port = await withTimeout(new Promise((resolve, reject) => {
-      lines.on('line', (line) => {
-        this.record('stdout', line);
-        let event;
-        try { event = JSON.parse(line); } catch { return; }
-        if (event && event.event === 'listening' && Number.isInteger(event.port)) resolve(event.port);
-      });
-      child.once('error', reject);
-      this.exited.then(({ code, signal }) => reject(new Error(
-        `buurtlijn exited (${code ?? signal}) before listening:\n${this.log.slice(-30).join('\n')}`)));
-    }), START_TIMEOUT_MS, 'buurtlijn to log {"event":"listening"}');
-    return this.port;
-  }
-
-  async stop() {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    try {
-      await withTimeout(this.exited, STOP_TIMEOUT_MS, 'buurtlijn to stop after SIGTERM');
-    } catch {
-      child.kill('SIGKILL');
-      await withTimeout(this.exited, STOP_TIMEOUT_MS, 'buurtlijn to die').catch(() => {});
-    }
-  }
-}
-
-
-const PASSWORD = 'een lang en geheim wachtwoord';
 
 describe('the console\'s cases', { skip: !BIN && 'BUURTLIJN_BIN is not set', timeout: 6 * TEST_TIMEOUT_MS }, () => {
   let server;

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, CHROMIUM_ARGS, run, Server, withTimeout } from './harness.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, run, Server, withTimeout } from './console_harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.BUURTLIJN_BIN;

@@ -1,7 +1,6 @@
 // Shared by the console's browser tests: timeouts, running a buurtlijn command, the
 // server process (`buurtlijn serve` on a free port, its log kept for the artifacts), the
-// Chromium settings and logging in. The same helpers admin.test.mjs and
-// admin_cases.test.mjs define for themselves; new tests import them from here.
+// Chromium settings and logging in; every console test imports them from here.
 // (Not a test file: node --test picks up *.test.mjs only.)
 import { spawn } from 'node:child_process';
 import readline from 'node:readline';
