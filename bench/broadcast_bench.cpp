@@ -88,8 +88,8 @@ Prepared prepare(const fs::path& dir, const std::string& binary, std::int64_t su
                  const std::vector<std::string>& channels, const std::string& extra_config) {
   fs::remove_all(dir);
   fs::create_directories(dir);
-  if (auto error = buurtlijn::bench::seed_subscribers((dir / "buurtlijn.db").string(),
-                                                      subscribers, channels);
+  if (auto error = buurtlijn::bench::seed_subscribers((dir / "buurtlijn.db").string(), subscribers,
+                                                      channels);
       !error.empty()) {
     std::fprintf(stderr, "seeding failed: %s\n", error.c_str());
     std::exit(1);
@@ -105,9 +105,8 @@ Prepared prepare(const fs::path& dir, const std::string& binary, std::int64_t su
 }
 
 buurtlijn::testing::HttpResult post_notification(std::uint16_t port, const std::string& key) {
-  const std::string body =
-      R"({"template":"office_hours","params":{"day":"dinsdag","hours":"9-12",)"
-      R"("place":"Keizerstraat 2"},"segment":{"area":"Rivierenwijk"}})";
+  const std::string body = R"({"template":"office_hours","params":{"day":"dinsdag","hours":"9-12",)"
+                           R"("place":"Keizerstraat 2"},"segment":{"area":"Rivierenwijk"}})";
   return buurtlijn::testing::http_request(
       port, http::verb::post, "/api/v1/notifications", body,
       {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}});
@@ -119,8 +118,8 @@ int queue_benchmark(const std::string& binary, const fs::path& work, std::int64_
               static_cast<long long>(subscribers), runs);
   const Prepared prepared =
       prepare(work / "queue", binary, subscribers, {"telegram", "whatsapp", "kannel"}, "");
-  buurtlijn::testing::ServerProcess server(
-      prepared.dir, {"--config", (prepared.dir / "bench.yaml").string()});
+  buurtlijn::testing::ServerProcess server(prepared.dir,
+                                           {"--config", (prepared.dir / "bench.yaml").string()});
   std::vector<double> millis;
   for (int run = 0; run < runs; ++run) {
     const auto begin = Clock::now();
@@ -140,10 +139,11 @@ int queue_benchmark(const std::string& binary, const fs::path& work, std::int64_
               runs);
   std::sort(millis.begin(), millis.end());
   const bool complete = notified == subscribers * runs;
-  std::printf("RESULT queue_median_ms=%.0f queue_min_ms=%.0f queue_max_ms=%.0f recipients=%lld "
-              "complete=%s\n",
-              millis[millis.size() / 2], millis.front(), millis.back(),
-              static_cast<long long>(subscribers), complete ? "yes" : "no");
+  std::printf(
+      "RESULT queue_median_ms=%.0f queue_min_ms=%.0f queue_max_ms=%.0f recipients=%lld "
+      "complete=%s\n",
+      millis[millis.size() / 2], millis.front(), millis.back(), static_cast<long long>(subscribers),
+      complete ? "yes" : "no");
   return complete ? 0 : 1;
 }
 
@@ -157,11 +157,11 @@ int rate_benchmark(const std::string& binary, const fs::path& work, double rate,
   std::snprintf(config, sizeof config,
                 "outbox:\n  telegram_per_second: %.3f\n  telegram_per_chat_per_second: 1\n", rate);
   const Prepared prepared = prepare(work / "rate", binary, subscribers, {"telegram"}, config);
-  buurtlijn::testing::ServerProcess server(
-      prepared.dir, {"--config", (prepared.dir / "bench.yaml").string()},
-      {{"BUURTLIJN_TELEGRAM_TOKEN", "bench:token"},
-       {"BUURTLIJN_TELEGRAM_SECRET", "bench-secret"},
-       {"BUURTLIJN_TELEGRAM_API_BASE", sink.base_url()}});
+  buurtlijn::testing::ServerProcess server(prepared.dir,
+                                           {"--config", (prepared.dir / "bench.yaml").string()},
+                                           {{"BUURTLIJN_TELEGRAM_TOKEN", "bench:token"},
+                                            {"BUURTLIJN_TELEGRAM_SECRET", "bench-secret"},
+                                            {"BUURTLIJN_TELEGRAM_API_BASE", sink.base_url()}});
   const auto answer = post_notification(server.port(), prepared.key);
   if (answer.status != 202) {
     std::fprintf(stderr, "status %u: %s\n", answer.status, answer.body.c_str());
@@ -189,10 +189,11 @@ int rate_benchmark(const std::string& binary, const fs::path& work, double rate,
   const auto [low, high] = std::minmax_element(per_second.begin(), per_second.end());
   std::printf("sent %zu in all; %lld in the %d s window\n", requests.size(),
               static_cast<long long>(counted), seconds);
-  std::printf("RESULT rate_per_s=%.1f limit_per_s=%.0f deviation_pct=%.1f second_min=%lld "
-              "second_max=%lld\n",
-              measured, rate, 100.0 * (measured - rate) / rate, static_cast<long long>(*low),
-              static_cast<long long>(*high));
+  std::printf(
+      "RESULT rate_per_s=%.1f limit_per_s=%.0f deviation_pct=%.1f second_min=%lld "
+      "second_max=%lld\n",
+      measured, rate, 100.0 * (measured - rate) / rate, static_cast<long long>(*low),
+      static_cast<long long>(*high));
   return 0;
 }
 

@@ -126,8 +126,9 @@ std::string seed_database(const SeedPlan& plan) {
 
 std::string seed_subscribers(const std::string& path, std::int64_t subscribers,
                              const std::vector<std::string>& channels) {
-  static constexpr std::array<const char*, 16> kLanguages{
-      "nl", "en", "bg", "ro", "uk", "de", "fr", "es", "it", "pt", "ar", "pl", "zh", "fa", "hi", "ti"};
+  static constexpr std::array<const char*, 16> kLanguages{"nl", "en", "bg", "ro", "uk", "de",
+                                                          "fr", "es", "it", "pt", "ar", "pl",
+                                                          "zh", "fa", "hi", "ti"};
   if (channels.empty()) return "no channels";
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
@@ -154,8 +155,7 @@ std::string seed_subscribers(const std::string& path, std::int64_t subscribers,
                          "INSERT INTO conversations (id, subject_id, channel, language, "
                          "created_at, updated_at, last_inbound_at) "
                          "VALUES (?1, ?1, ?2, ?4, ?3, ?3, ?3)");
-  Statement address(handle,
-                    "INSERT INTO contact_addresses (subject_id, address) VALUES (?1, ?5)");
+  Statement address(handle, "INSERT INTO contact_addresses (subject_id, address) VALUES (?1, ?5)");
   Statement subscriber(handle,
                        "INSERT INTO subscribers (id, subject_id, channel, language, area, state, "
                        "opted_in_at, opted_in_how, created_at, updated_at) "
@@ -168,8 +168,8 @@ std::string seed_subscribers(const std::string& path, std::int64_t subscribers,
     const std::string& channel = channels[static_cast<std::size_t>(id) % channels.size()];
     const char* language = kLanguages[static_cast<std::size_t>(id) % kLanguages.size()];
     // Telegram chat ids are numbers; WhatsApp and SMS addresses phone numbers (fake).
-    const std::string contact =
-        channel == "telegram" ? std::to_string(900'000'000 + id) : std::to_string(31'600'000'000 + id);
+    const std::string contact = channel == "telegram" ? std::to_string(900'000'000 + id)
+                                                      : std::to_string(31'600'000'000 + id);
     for (Statement* statement : {&subject, &conversation, &address, &subscriber}) {
       sqlite3_bind_int64(statement->raw, 1, id);
       if (statement != &address) {
