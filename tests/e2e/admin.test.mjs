@@ -230,7 +230,13 @@ describe('the Buurtmaker\'s console', { skip: !BIN && 'BUURTLIJN_BIN is not set'
     await step('hand-over', async () => {
       // "Talk to a person" from the main menu (its fifth button) hands over.
       const menu = replyAfter(await chatSend('meniu'));
-      await menu.locator('button.choice').nth(4).click();
+      const choice = menu.locator('button.choice').nth(4);
+      const label = (await choice.textContent()).trim();
+      await choice.click();
+      // The hand-over commits with the message, whose acknowledgement marks it sent: only
+      // then does the inbox list it (the list is drawn once per page load).
+      await chat.locator('#log > .user[data-state="sent"]', { hasText: label }).last()
+        .waitFor({ timeout: WAIT_MS });
       await admin.goto(`${base}/admin/inbox`);
       conversationLink = admin.getByRole('link', { name: /^Gesprek \d+$/ }).first();
       await conversationLink.waitFor();
