@@ -212,6 +212,7 @@ void FakeProvider::serve(std::shared_ptr<asio::ip::tcp::socket> socket) {
       if (changed_.wait_for(lock, answer.delay, [this] { return stopping_; })) return;
     }
     if (answer.reset) {
+      const std::lock_guard lock(mutex_);  // ~FakeProvider reads the handle under it
       socket->set_option(asio::socket_base::linger(true, 0), error);
       socket->close(error);  // with linger 0: RST, not FIN
       return;
