@@ -158,8 +158,6 @@ class Console {
   const ConsoleOptions options_;
   LoginThrottle throttle_;
   std::mutex content_mutex_;
-  // A hash to verify against for unknown names, so both cases take the same time.
-  std::string dummy_hash_;
 };
 
 }  // namespace buurtlijn::admin

@@ -57,10 +57,15 @@ std::vector<std::string> node_keys(const dialogs::Node& node) {
 }
 
 tl::expected<ContentEditor, std::string> ContentEditor::create(Files base) {
-  ContentEditor editor;
   auto content = build(base);
   if (!content) return tl::unexpected(content.error());
-  editor.base_content_ = *content;
+  return create(std::move(base), std::move(*content));
+}
+
+tl::expected<ContentEditor, std::string> ContentEditor::create(
+    Files base, std::shared_ptr<const dialogs::Content> parsed) {
+  ContentEditor editor;
+  editor.base_content_ = std::move(parsed);
   for (const auto& [name, text] : base) {
     if (name != "variables.yaml") continue;
     try {

@@ -39,6 +39,10 @@ class ContentEditor {
  public:
   // `base` are the built-in (or --locales) files. Fails when they do not parse.
   static tl::expected<ContentEditor, std::string> create(Files base);
+  // The same with `parsed`, the content already parsed from exactly these files (the
+  // server parses them once at start instead of twice).
+  static tl::expected<ContentEditor, std::string> create(
+      Files base, std::shared_ptr<const dialogs::Content> parsed);
 
   // The base files with the overrides applied (YAML rewritten per catalog).
   Files apply(const std::vector<store::ContentOverride>& overrides) const;

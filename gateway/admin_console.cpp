@@ -103,18 +103,13 @@ struct AdminConsole {
   std::unique_ptr<admin::Console> console;
 };
 
-std::shared_ptr<AdminConsole> start_admin_console(App& app) {
+std::shared_ptr<AdminConsole> start_admin_console(App& app, LoadedContent loaded) {
   auto admin_store = store::admin_store_for(*app.store);
   if (!admin_store) {
     log::error("admin.store_failed", {{"reason", admin_store.error().message}});
     return nullptr;
   }
-  auto files = read_content_files(app.config.content.locales_dir);
-  if (!files) {
-    log::error("admin.content_failed", {{"reason", files.error()}});
-    return nullptr;
-  }
-  auto editor = admin::ContentEditor::create(std::move(*files));
+  auto editor = admin::ContentEditor::create(std::move(loaded.files), std::move(loaded.content));
   if (!editor) {
     log::error("admin.content_failed", {{"reason", editor.error()}});
     return nullptr;

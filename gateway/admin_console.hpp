@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/content_holder.hpp"
 #include "gateway/http_responses.hpp"
 
 namespace buurtlijn::gateway {
@@ -19,7 +20,8 @@ struct AdminConsole;  // defined in admin_console.cpp
 // Creates the console over app.store, re-applies the stored text edits to the content
 // (publishing it) and logs how to create a first user when there is none. Returns
 // nullptr (after logging why) when the stored edits cannot be applied.
-std::shared_ptr<AdminConsole> start_admin_console(App& app);
+// `loaded` is what the server's content was parsed from (the console edits those files).
+std::shared_ptr<AdminConsole> start_admin_console(App& app, LoadedContent loaded);
 
 // Serves a request under /admin/; `client` is the client's address (for the login
 // throttle), as http_session read it (see client_origin.hpp).

@@ -35,11 +35,17 @@ tl::expected<std::vector<std::pair<std::string, std::string>>, std::string> read
 
 tl::expected<std::shared_ptr<const dialogs::Content>, std::string> load_content(
     const std::string& locales_dir) {
+  auto loaded = load_content_and_files(locales_dir);
+  if (!loaded) return tl::unexpected(loaded.error());
+  return std::move(loaded->content);
+}
+
+tl::expected<LoadedContent, std::string> load_content_and_files(const std::string& locales_dir) {
   auto files = read_content_files(locales_dir);
   if (!files) return tl::unexpected(files.error());
   auto content = dialogs::parse_content(*files);
   if (!content) return tl::unexpected(content.error().describe());
-  return *content;
+  return LoadedContent{std::move(*files), std::move(*content)};
 }
 
 }  // namespace buurtlijn::gateway

@@ -33,4 +33,12 @@ tl::expected<std::vector<std::pair<std::string, std::string>>, std::string> read
 tl::expected<std::shared_ptr<const dialogs::Content>, std::string> load_content(
     const std::string& locales_dir);
 
+// The files and the content parsed from them, for the server, whose console keeps the
+// files to apply edits to (parsing the catalogs takes most of the start-up time).
+struct LoadedContent {
+  std::vector<std::pair<std::string, std::string>> files;
+  std::shared_ptr<const dialogs::Content> content;
+};
+tl::expected<LoadedContent, std::string> load_content_and_files(const std::string& locales_dir);
+
 }  // namespace buurtlijn::gateway

@@ -79,7 +79,7 @@ int run_server(Config config) {
     log::error("server.key_failed", {{"reason", key.error()}});
     return 1;
   }
-  auto content = load_content(config.content.locales_dir);
+  auto content = load_content_and_files(config.content.locales_dir);
   if (!content) {
     log::error("content.load_failed", {{"problems", content.error()}});
     return 1;
@@ -98,11 +98,11 @@ int run_server(Config config) {
 
   auto app = std::make_unique<App>(config, Pseudonymizer(*key));
   app->cases = *case_runtime;
-  app->content.publish(*content);
+  app->content.publish(content->content);
   app->notifications = *notifications;
   app->store = open_store(app->config, app->metrics);
   if (!app->store) return 1;
-  app->admin = start_admin_console(*app);
+  app->admin = start_admin_console(*app, std::move(*content));
   if (!app->admin) {
     app->store->close();
     return 1;

@@ -3,8 +3,10 @@
 #include "admin/security.hpp"
 
 #include <doctest/doctest.h>
+#include <sodium.h>
 
 #include <set>
+#include <string>
 
 namespace buurtlijn::admin {
 namespace {
@@ -23,6 +25,19 @@ TEST_CASE("admin: passwords are stored as Argon2id hashes that verify only the s
   auto again = hash_password("correct horse battery staple");
   REQUIRE(again);
   CHECK(*again != *hash);
+}
+
+TEST_CASE("admin: the dummy hash for unknown names costs what a real hash costs") {
+  // Same algorithm and parameters as hash_password's: verifying against it takes as long
+  // as verifying a wrong password of a real account.
+  const std::string dummy(dummy_password_hash());
+  auto real = hash_password("another password of twelve");
+  REQUIRE(real);
+  CHECK(dummy.substr(0, dummy.find('$', 20)) == real->substr(0, real->find('$', 20)));
+  CHECK(crypto_pwhash_str_needs_rehash(dummy.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                       crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0);
+  CHECK_FALSE(verify_password(dummy, ""));
+  CHECK_FALSE(verify_password(dummy, "correct horse battery staple"));
 }
 
 TEST_CASE("admin: a new password needs 12 characters (code points, not bytes)") {
