@@ -9,6 +9,7 @@
 #include "connectors/kannel/kannel.hpp"
 #include "connectors/outbound_payload.hpp"
 #include "connectors/webchat/webchat_frames.hpp"
+#include "gateway/media_jobs.hpp"
 
 namespace buurtlijn::gateway {
 namespace {
@@ -74,6 +75,7 @@ tl::expected<std::shared_ptr<const CaseRuntime>, std::string> load_case_runtime(
   runtime->settings = config.cases;
   runtime->render = make_renderer(config);
   runtime->forwarding = config.forwarding;
+  runtime->fetch_photos = media_jobs_enabled(config);
   auto texts = cases::StatusTexts::embedded();
   if (!texts) return tl::unexpected("status texts: " + texts.error());
   runtime->texts = std::move(*texts);

@@ -25,6 +25,9 @@ struct CaseRuntime {
   std::string areas_file;  // the GeoJSON used, empty when none
   cases::PayloadRenderer render;
   ForwardingConfig forwarding;  // the teams' forwarders, for reports made in the chat
+  // Chat photos are fetched (gateway/media_jobs.hpp); when not, a report keeps only the
+  // provider's reference and no media job is queued.
+  bool fetch_photos = false;
 };
 
 // Reads the area files (boundary: does I/O). Fails naming the file and the problem.

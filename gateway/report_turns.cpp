@@ -142,7 +142,8 @@ boost::asio::awaitable<ReportResult> create_chat_report(store::Store& store,
   }
   // A photo sent through WhatsApp or Telegram is fetched later by the outbox's "media"
   // channel (gateway/media_jobs.hpp), never inside this request.
-  if (!form.photo_ref.empty() && (request.channel == "whatsapp" || request.channel == "telegram")) {
+  if (cases.fetch_photos && !form.photo_ref.empty() &&
+      (request.channel == "whatsapp" || request.channel == "telegram")) {
     const boost::json::object media{
         {"channel", request.channel}, {"media_id", form.photo_ref}, {"lang", request.language}};
     planned->write.media =

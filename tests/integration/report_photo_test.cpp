@@ -435,3 +435,26 @@ TEST_CASE(
     CHECK(fetched);
   }
 }
+
+TEST_CASE("report photos: with media.enabled false the reference is kept and nothing is fetched") {
+  TempDir dir;
+  FakeProvider fake;
+  const auto areas =
+      run_buurtlijn(dir, {"areas", "import", "--geojson",
+                          source_dir() + "/data/areas/deventer-illustrative.geojson", "--postcodes",
+                          source_dir() + "/data/areas/deventer-illustrative-postcodes.csv",
+                          "--data-dir", dir.path().string()});
+  REQUIRE_MESSAGE(areas.exit_code == 0, areas.err);
+  const auto config = dir.path() / "no-photos.yaml";
+  std::ofstream(config) << "media:\n  enabled: false\n  whatsapp_hosts: [\"127.0.0.1\"]\n";
+  ServerProcess server(dir.path(), {"--config", config.string()},
+                       provider::channel_environment(fake.base_url()));
+
+  const std::string number = report_with_photo(server, fake, "40700000009", "media-kept");
+  // The report holds the provider's reference, as sent; no media job waits for it.
+  CHECK(contains(photo_ref(dir, number), "media-kept"));
+  CHECK(count_rows(dir.path(), "SELECT count(*) FROM outbox WHERE channel = 'media'") == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (const RecordedRequest& request : fake.requests()) CHECK(request.method != "GET");
+  CHECK(no_photo_files(dir));
+}
