@@ -10,7 +10,9 @@
 // Buurtmaker composes from the office_hours template, chooses the Romanian segment,
 // sees the preview (3 recipients, the Romanian text), sends, and watches the progress
 // reach 3 of 3 sent while the sink gets exactly the three Romanian chats. Then a
-// scheduled broadcast is cancelled, and a send without the CSRF token is refused.
+// scheduled broadcast is cancelled, another one scheduled for the next minute is queued
+// by the server's scheduler when due and reaches the two Bulgarian chats, and a send
+// without the CSRF token is refused.
 // Screenshots (broadcast-*.png) and the server log land in BUURTLIJN_ARTIFACTS.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -240,6 +242,43 @@ describe('the console\'s broadcasts', { skip: !BIN && 'BUURTLIJN_BIN is not set'
       assert.match(await rows.nth(0).innerText(), /Geannuleerd/);
       assert.match(await rows.nth(1).innerText(), /Verstuurd naar de wachtrij\s+3/);
       await shot('broadcast-list.png');
+    });
+  });
+
+  test('a scheduled broadcast is queued by the running server when it is due', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // The form takes whole minutes: the next one, at least 3 s ahead. The server's
+    // scheduler looks every 5 s, so this waits about a minute.
+    const due = new Date(Math.ceil((Date.now() + 3000) / 60000) * 60000);
+    const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit',
+      day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(due).replace(' ', 'T');
+    let id;
+    await step('schedule-due', async () => {
+      await page.goto(`${base}/admin/broadcast-new?source=template%3Aoffice_hours`);
+      await page.getByLabel('Veld day').fill('vrijdag');
+      await page.getByLabel('Veld hours').fill('9-12');
+      await page.getByLabel('Veld place').fill('Brink 2');
+      await page.getByLabel('Taal').selectOption('bg');
+      await page.getByRole('button', { name: 'Voorbeeld bekijken' }).click();
+      assert.match(await page.locator('#recipient-count').innerText(), /^2 mensen/);
+      await page.getByLabel('Datum en tijd (Europe/Amsterdam)').fill(local);
+      await page.getByRole('button', { name: 'Inplannen' }).click();
+      await page.waitForURL(/\/admin\/broadcast\?id=\d+&scheduled=1/);
+      id = new URL(page.url()).searchParams.get('id');
+      assert.equal(await page.locator('#broadcast-state').innerText(), 'Gepland');
+      for (const chat of BG_CHATS) assert.equal(sink.to(chat).length, 2, `nothing sent early to ${chat}`);
+    });
+    await step('due', async () => {
+      const deadline = due.getTime() + WAIT_MS;
+      while (!BG_CHATS.every((chat) => sink.to(chat).length >= 3)) {
+        if (Date.now() > deadline) throw new Error('timed out: the scheduled broadcast at the Bulgarian chats');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      assert.ok(Date.now() >= due.getTime(), 'not before it was due');
+      for (const chat of BG_CHATS) assert.match(sink.to(chat)[2].text, /Brink 2/);
+      for (const chat of RO_CHATS) assert.ok(sink.to(chat).every((m) => !/Brink 2/.test(m.text)), `not to ${chat}`);
+      await page.goto(`${base}/admin/broadcast?id=${id}`);
+      assert.equal(await page.locator('#broadcast-state').innerText(), 'Verstuurd naar de wachtrij');
+      await shot('broadcast-scheduled-sent.png');
     });
   });
 
