@@ -10,6 +10,7 @@
 #include "connectors/outbound_payload.hpp"
 #include "connectors/webchat/webchat_frames.hpp"
 #include "gateway/media_jobs.hpp"
+#include "gateway/photo_files.hpp"
 
 namespace buurtlijn::gateway {
 namespace {
@@ -76,6 +77,7 @@ tl::expected<std::shared_ptr<const CaseRuntime>, std::string> load_case_runtime(
   runtime->render = make_renderer(config);
   runtime->forwarding = config.forwarding;
   runtime->fetch_photos = media_jobs_enabled(config);
+  runtime->photos_dir = photos_dir(config.store.data_dir).string();
   auto texts = cases::StatusTexts::embedded();
   if (!texts) return tl::unexpected("status texts: " + texts.error());
   runtime->texts = std::move(*texts);

@@ -28,6 +28,7 @@ struct CaseRuntime {
   // Chat photos are fetched (gateway/media_jobs.hpp); when not, a report keeps only the
   // provider's reference and no media job is queued.
   bool fetch_photos = false;
+  std::string photos_dir;  // where stored photos are (gateway/photo_files.hpp)
 };
 
 // Reads the area files (boundary: does I/O). Fails naming the file and the problem.

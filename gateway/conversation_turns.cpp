@@ -107,8 +107,9 @@ boost::asio::awaitable<store::Result<TurnOutcome>> run_turn(
         farewell.push_back(connectors::encode_outbound_payload(answer));
       }
       for (std::string& payload : render(erased)) farewell.push_back(std::move(payload));
+      const std::string photos = cases != nullptr ? cases->photos_dir : std::string();
       auto outcome = co_await erase_turn(store, message, std::move(farewell), turn.state.language,
-                                         to_millis(now));
+                                         to_millis(now), photos);
       if (outcome) co_return std::move(*outcome);
       // Nothing was erased: say so through the ordinary turn.
       turn.actions.clear();

@@ -8,7 +8,6 @@
 #include <future>
 #include <iostream>
 #include <memory>
-#include <set>
 
 #include "connectors/media/image.hpp"
 #include "gateway/config.hpp"
@@ -171,8 +170,6 @@ int run(const std::string& verb, const po::variables_map& values, std::ostream& 
     document["photos"] = stored_photos(tables, photos_dir(config->store.data_dir));
     document["data"] = std::move(tables);
   } else {
-    // The photos whose reference the erasure removes: referenced before, not after.
-    auto before = db.cases().referenced_photo_ids();
     auto erased = wait<store::GdprErasure>(
         [&](auto done) { store::gdpr_erase(db, subject, actor, now, std::move(done)); });
     if (!erased) {
@@ -191,11 +188,8 @@ int run(const std::string& verb, const po::variables_map& values, std::ostream& 
                           {"conversations", erased->conversations},
                           {"reports_anonymised", erased->reports_anonymised}};
     std::int64_t photos = 0;
-    if (auto after = db.cases().referenced_photo_ids(); before && after) {
-      const std::set<std::string> still(after->begin(), after->end());
-      for (const std::string& id : *before) {
-        if (still.count(id) == 0 && delete_photo(photos_dir(config->store.data_dir), id)) ++photos;
-      }
+    for (const std::string& id : erased->photo_ids) {
+      if (delete_photo(photos_dir(config->store.data_dir), id)) ++photos;
     }
     document["erased"].as_object()["photos"] = photos;
   }

@@ -4,6 +4,7 @@
 #include "dialogs/privacy_requests.hpp"
 #include "gateway/conversation_turns.hpp"
 #include "gateway/log.hpp"
+#include "gateway/photo_files.hpp"
 #include "gateway/store_await.hpp"
 #include "store/gdpr_store.hpp"
 
@@ -33,11 +34,9 @@ boost::asio::awaitable<dialogs::Reply> privacy_summary_turn(store::Store& store,
   co_return dialogs::privacy_summary_reply(content, state, facts);
 }
 
-boost::asio::awaitable<std::optional<TurnOutcome>> erase_turn(store::Store& store,
-                                                              const InboundMessage& message,
-                                                              std::vector<std::string> payloads,
-                                                              std::string language,
-                                                              store::Millis now) {
+boost::asio::awaitable<std::optional<TurnOutcome>> erase_turn(
+    store::Store& store, const InboundMessage& message, std::vector<std::string> payloads,
+    std::string language, store::Millis now, const std::string& photos) {
   store::GdprFarewell farewell;
   farewell.channel = message.channel;
   farewell.contact_address = message.contact_address;
@@ -54,9 +53,16 @@ boost::asio::awaitable<std::optional<TurnOutcome>> erase_turn(store::Store& stor
               {{"channel", message.channel}, {"reason", erased.error().message}});
     co_return std::nullopt;
   }
+  std::int64_t photos_deleted = 0;
+  if (!photos.empty()) {
+    for (const std::string& id : erased->erased.photo_ids) {
+      if (delete_photo(photos, id)) ++photos_deleted;
+    }
+  }
   log::info("privacy.erased", {{"channel", message.channel},
                                {"messages", erased->erased.messages},
-                               {"reports_anonymised", erased->erased.reports_anonymised}});
+                               {"reports_anonymised", erased->erased.reports_anonymised},
+                               {"photos_deleted", photos_deleted}});
   TurnOutcome outcome;
   outcome.language = std::move(language);
   outcome.erased = true;

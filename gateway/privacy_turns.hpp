@@ -33,11 +33,10 @@ boost::asio::awaitable<dialogs::Reply> privacy_summary_turn(store::Store& store,
 // Erases the subject and queues `payloads` (the rendered final confirmation) for it.
 // The outcome has no conversation; its replies are the queued items (web chat: id 0,
 // its session delivers them). Nullopt when the store failed: nothing was erased, and
-// the caller answers privacy_failed through the ordinary turn.
-boost::asio::awaitable<std::optional<TurnOutcome>> erase_turn(store::Store& store,
-                                                              const InboundMessage& message,
-                                                              std::vector<std::string> payloads,
-                                                              std::string language,
-                                                              store::Millis now);
+// the caller answers privacy_failed through the ordinary turn. The files of the photos
+// the erasure unlinked are deleted from `photos` at once (empty: left to retention).
+boost::asio::awaitable<std::optional<TurnOutcome>> erase_turn(
+    store::Store& store, const InboundMessage& message, std::vector<std::string> payloads,
+    std::string language, store::Millis now, const std::string& photos);
 
 }  // namespace buurtlijn::gateway

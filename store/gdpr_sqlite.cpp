@@ -133,6 +133,17 @@ Result<GdprErasure> erase_in(SqliteConnection& db, const std::string& pseudonym,
   if (!subject) return tl::unexpected(subject.error());
   if (*subject != 0) {
     erased.found = true;
+    auto photos = db.statement(
+        "SELECT substr(photo_ref, 7) FROM reports WHERE subject_id = :subject AND photo_ref "
+        "LIKE 'photo:%'");
+    if (!photos) return tl::unexpected(photos.error());
+    (*photos)->bind(":subject", *subject);
+    for (;;) {
+      auto row = (*photos)->step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      erased.photo_ids.push_back((*photos)->column_text(0));
+    }
     const std::string conv(kConversationsOf);
     // The order respects the foreign keys: outbox -> messages -> conversations -> subjects.
     const std::pair<std::int64_t*, std::string> steps[] = {

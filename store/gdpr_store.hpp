@@ -41,6 +41,10 @@ struct GdprErasure {
   std::int64_t handovers = 0;
   std::int64_t conversations = 0;
   std::int64_t reports_anonymised = 0;
+  // The stored photos ("photo:<id>" references) the anonymised reports pointed at: the
+  // caller deletes their files (gateway/photo_files.hpp), at once rather than at the
+  // next retention sweep.
+  std::vector<std::string> photo_ids;
 };
 
 // Counts for "what do you store about me".

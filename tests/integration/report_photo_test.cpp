@@ -338,6 +338,22 @@ TEST_CASE(
     CHECK(photo_ref(dir, number).empty());
   }
 
+  SUBCASE("an erasure asked for in the chat deletes the stored photo at once") {
+    const std::string from = "40700000006";
+    const std::string number = report_with_photo(server, fake, from, "media-gps");
+    REQUIRE(eventually([&] { return photo_ref(dir, number).rfind("photo:", 0) == 0; }));
+    const auto file = dir.path() / "photos" / photo_ref(dir, number).substr(6);
+    REQUIRE(std::filesystem::exists(file));
+    const std::string id = "wamid." + from + ".erase.";
+    say(server, fake, from, provider::whatsapp_text(from, id + "1", "șterge datele mele"), 10);
+    say(server, fake, from, provider::whatsapp_text(from, id + "2", "Da"), 11);
+    // Gone when the farewell is sent, not at the next retention sweep (an hour away).
+    CHECK_FALSE(std::filesystem::exists(file));
+    CHECK(photo_ref(dir, number).empty());
+    CHECK(count_rows(dir.path(), "SELECT count(*) FROM reports WHERE public_number = " + number) ==
+          1);
+  }
+
   SUBCASE("a 30 MB body is cut off while it streams; the report stays, the reporter is told") {
     const std::string from = "40700000002";
     const std::string number = report_with_photo(server, fake, from, "media-huge");
