@@ -223,9 +223,12 @@ describe('the console: users, inbox signals, closed cases, accessibility', { ski
       await chat.goto(`${base}/`);
       await chat.getByRole('button', { name: 'Română', exact: true }).click();
       await chat.locator('#log > .bot[lang="ro"]').first().waitFor();
+      // The menu is the answer to "meniu", not whatever bot message was last before it
+      // arrived (a stale "last" could press a button of the welcome message).
+      const before = await chat.locator('#log > .bot').count();
       await chat.getByRole('textbox', { name: ui.placeholder, exact: true }).fill('meniu');
       await chat.getByRole('button', { name: ui.send, exact: true }).click();
-      const menu = chat.locator('#log > .bot').last().locator('button.choice');
+      const menu = chat.locator('#log > .bot').nth(before).locator('button.choice');
       await menu.nth(4).waitFor();
       await menu.nth(4).click();
 
