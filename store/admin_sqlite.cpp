@@ -2,7 +2,6 @@
 // (admin_writes.hpp). Reads lease a read connection; writes are jobs of the single
 // writer, awaited with a future.
 #include <functional>
-#include <future>
 #include <utility>
 
 #include "store/admin_store.hpp"
@@ -636,28 +635,12 @@ class SqliteAdminStore final : public AdminStore {
   template <class T, class Bind, class Read>
   Result<std::vector<T>> read_all(std::string_view sql, Bind bind, Read read,
                                   std::size_t most = 100000) {
-    auto db = store_.read_connection();
-    if (!db) return tl::unexpected(db.error());
-    auto statement = (*db)->statement(sql);
-    if (!statement) return tl::unexpected(statement.error());
-    bind(**statement);
-    std::vector<T> rows;
-    while (rows.size() < most) {
-      auto row = (*statement)->step();
-      if (!row) return tl::unexpected(row.error());
-      if (!*row) break;
-      rows.push_back(read(**statement));
-    }
-    return rows;
+    return store_.read_rows<T>(sql, bind, read, most);
   }
 
   template <class T>
   Result<T> write(std::function<Result<T>(SqliteConnection&)> work) {
-    auto promise = std::make_shared<std::promise<Result<T>>>();
-    auto future = promise->get_future();
-    store_.write<T>(std::move(work),
-                    [promise](Result<T> result) { promise->set_value(std::move(result)); });
-    return future.get();
+    return store_.write_and_wait<T>(std::move(work));
   }
 
   SqliteStore& store_;

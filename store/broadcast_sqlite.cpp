@@ -1,6 +1,5 @@
 // The SQLite implementation of BroadcastStore (see broadcast_store.hpp). Reads lease a
 // read connection; writes are jobs of the single writer, awaited with a future.
-#include <future>
 #include <utility>
 
 #include "store/admin_writes.hpp"
@@ -262,28 +261,12 @@ class SqliteBroadcastStore final : public BroadcastStore {
   template <class Bind>
   Result<std::vector<BroadcastRecord>> records(const std::string& sql, Bind bind,
                                                std::size_t most) {
-    auto db = store_.read_connection();
-    if (!db) return tl::unexpected(db.error());
-    auto select = (*db)->statement(sql);
-    if (!select) return tl::unexpected(select.error());
-    bind(**select);
-    std::vector<BroadcastRecord> rows;
-    while (rows.size() < most) {
-      auto row = (*select)->step();
-      if (!row) return tl::unexpected(row.error());
-      if (!*row) break;
-      rows.push_back(read_record(**select));
-    }
-    return rows;
+    return store_.read_rows<BroadcastRecord>(sql, bind, read_record, most);
   }
 
   template <class T>
   Result<T> write(std::function<Result<T>(SqliteConnection&)> work) {
-    auto promise = std::make_shared<std::promise<Result<T>>>();
-    auto future = promise->get_future();
-    store_.write<T>(std::move(work),
-                    [promise](Result<T> result) { promise->set_value(std::move(result)); });
-    return future.get();
+    return store_.write_and_wait<T>(std::move(work));
   }
 
   SqliteStore& store_;

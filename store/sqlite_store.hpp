@@ -13,7 +13,10 @@
 #pragma once
 
 #include <functional>
+#include <future>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "store/case_store.hpp"
 #include "store/group_commit_writer.hpp"
@@ -80,9 +83,40 @@ class SqliteStore final : public Store {
     writer_->submit<T>(std::move(work), std::move(done));
   }
 
+  // The same, waiting for the commit: for callers on threads that may block (the
+  // console's and the broadcast scheduler's stores), never on an I/O thread.
+  template <class T>
+  Result<T> write_and_wait(std::function<Result<T>(SqliteConnection&)> work) {
+    auto promise = std::make_shared<std::promise<Result<T>>>();
+    auto future = promise->get_future();
+    write<T>(std::move(work),
+             [promise](Result<T> result) { promise->set_value(std::move(result)); });
+    return future.get();
+  }
+
   std::size_t read_connections() const { return readers_.size(); }
   // A read connection for the calling thread (the console's reads, admin_sqlite.cpp).
   Result<ReaderPool::Lease> read_connection() { return readers_.acquire(); }
+
+  // Runs `sql` on a read connection: `bind` binds its parameters, `read` makes a T of
+  // each row, at most `most` rows.
+  template <class T, class Bind, class Read>
+  Result<std::vector<T>> read_rows(std::string_view sql, Bind bind, Read read,
+                                   std::size_t most = 100000) {
+    auto db = read_connection();
+    if (!db) return tl::unexpected(db.error());
+    auto statement = (*db)->statement(sql);
+    if (!statement) return tl::unexpected(statement.error());
+    bind(**statement);
+    std::vector<T> rows;
+    while (rows.size() < most) {
+      auto row = (*statement)->step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      rows.push_back(read(**statement));
+    }
+    return rows;
+  }
 
  private:
   SqliteStore(SqliteOptions options, SqliteConnection write_connection);
