@@ -169,6 +169,16 @@ std::string write_config(const TempDir& dir) {
   return path.string();
 }
 
+// The illustrative Deventer areas, imported before the server starts.
+void import_areas(const TempDir& dir) {
+  const auto areas =
+      run_buurtlijn(dir, {"areas", "import", "--geojson",
+                          source_dir() + "/data/areas/deventer-illustrative.geojson", "--postcodes",
+                          source_dir() + "/data/areas/deventer-illustrative-postcodes.csv",
+                          "--data-dir", dir.path().string()});
+  REQUIRE_MESSAGE(areas.exit_code == 0, areas.err);
+}
+
 // Logs in to the console as a new enforcement user; returns the session cookie.
 std::string console_session(const TempDir& dir, const ServerProcess& server) {
   const auto password_file = dir.path() / "password.txt";
@@ -234,12 +244,7 @@ TEST_CASE(
     return answer;
   });
 
-  const auto areas =
-      run_buurtlijn(dir, {"areas", "import", "--geojson",
-                          source_dir() + "/data/areas/deventer-illustrative.geojson", "--postcodes",
-                          source_dir() + "/data/areas/deventer-illustrative-postcodes.csv",
-                          "--data-dir", dir.path().string()});
-  REQUIRE_MESSAGE(areas.exit_code == 0, areas.err);
+  import_areas(dir);
   ServerProcess server(dir.path(), {"--config", write_config(dir)},
                        provider::channel_environment(base));
 
@@ -455,12 +460,7 @@ TEST_CASE(
 TEST_CASE("report photos: with media.enabled false the reference is kept and nothing is fetched") {
   TempDir dir;
   FakeProvider fake;
-  const auto areas =
-      run_buurtlijn(dir, {"areas", "import", "--geojson",
-                          source_dir() + "/data/areas/deventer-illustrative.geojson", "--postcodes",
-                          source_dir() + "/data/areas/deventer-illustrative-postcodes.csv",
-                          "--data-dir", dir.path().string()});
-  REQUIRE_MESSAGE(areas.exit_code == 0, areas.err);
+  import_areas(dir);
   const auto config = dir.path() / "no-photos.yaml";
   std::ofstream(config) << "media:\n  enabled: false\n  whatsapp_hosts: [\"127.0.0.1\"]\n";
   ServerProcess server(dir.path(), {"--config", config.string()},
