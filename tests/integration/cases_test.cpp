@@ -130,11 +130,7 @@ void check_open311_error(const HttpResult& result, unsigned status, const std::s
 TEST_CASE("cases: an inspector's move sends the Romanian reporter an update on WhatsApp") {
   TempDir dir;
   FakeProvider fake;
-  const auto areas =
-      run_buurtlijn(dir, {"areas", "import", "--geojson",
-                          source_dir() + "/data/areas/deventer-illustrative.geojson", "--postcodes",
-                          source_dir() + "/data/areas/deventer-illustrative-postcodes.csv",
-                          "--data-dir", dir.path().string()});
+  const auto areas = import_illustrative_areas(dir, dir.path().string());
   REQUIRE_MESSAGE(areas.exit_code == 0, areas.err);
   CHECK(areas.out.find("imported 5 wijken, 8 buurten, 8 postcodes") != std::string::npos);
   const auto bad_areas =

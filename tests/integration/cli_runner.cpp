@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -48,6 +49,22 @@ CommandResult run_buurtlijn(const TempDir& dir, std::vector<std::string> args) {
   result.out = read_all(out_path);
   result.err = read_all(err_path);
   return result;
+}
+
+namespace {
+std::string areas_source_dir() {
+  const char* dir = std::getenv("BUURTLIJN_SOURCE_DIR");
+  if (dir == nullptr) throw std::runtime_error("BUURTLIJN_SOURCE_DIR is not set");
+  return dir;
+}
+}  // namespace
+
+CommandResult import_illustrative_areas(const TempDir& dir, const std::string& data_dir) {
+  return run_buurtlijn(
+      dir, {"areas", "import", "--geojson",
+            areas_source_dir() + "/data/areas/deventer-illustrative.geojson", "--postcodes",
+            areas_source_dir() + "/data/areas/deventer-illustrative-postcodes.csv", "--data-dir",
+            data_dir});
 }
 
 }  // namespace buurtlijn::testing

@@ -17,4 +17,8 @@ struct CommandResult {
 
 CommandResult run_buurtlijn(const TempDir& dir, std::vector<std::string> args);
 
+// `buurtlijn areas import` of the illustrative Deventer wijken, buurten and postcodes
+// (data/areas/) into `data_dir`, as most report tests need before the server starts.
+CommandResult import_illustrative_areas(const TempDir& dir, const std::string& data_dir);
+
 }  // namespace buurtlijn::testing

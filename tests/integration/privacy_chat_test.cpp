@@ -25,12 +25,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string source_dir() {
-  const char* dir = std::getenv("BUURTLIJN_SOURCE_DIR");
-  REQUIRE(dir != nullptr);
-  return dir;
-}
-
 // Retention every 200 ms: the farewell's address goes soon after it was sent.
 std::vector<std::string> fast_retention(const TempDir& dir) {
   const auto path = dir.path() / "privacy.yaml";
@@ -112,11 +106,7 @@ TEST_CASE("privacy chat: a Romanian resident on WhatsApp asks what is stored, th
   TempDir dir;
   FakeProvider fake;
   const std::string data_dir = dir.path().string();
-  const auto areas =
-      run_buurtlijn(dir, {"areas", "import", "--geojson",
-                          source_dir() + "/data/areas/deventer-illustrative.geojson", "--postcodes",
-                          source_dir() + "/data/areas/deventer-illustrative-postcodes.csv",
-                          "--data-dir", data_dir});
+  const auto areas = import_illustrative_areas(dir, data_dir);
   REQUIRE_MESSAGE(areas.exit_code == 0, areas.err);
   ServerProcess server(dir.path(), fast_retention(dir),
                        provider::channel_environment(fake.base_url()));

@@ -27,12 +27,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string source_dir() {
-  const char* dir = std::getenv("BUURTLIJN_SOURCE_DIR");
-  REQUIRE(dir != nullptr);
-  return dir;
-}
-
 // A WhatsApp webhook with one message of the documented shape.
 std::string whatsapp_message(const std::string& from, json::object message) {
   message["from"] = from;
@@ -87,11 +81,7 @@ TEST_CASE("report conversation: a Romanian resident reports bags beside a contai
   TempDir dir;
   FakeProvider fake;
   const std::string data_dir = dir.path().string();
-  const auto areas =
-      run_buurtlijn(dir, {"areas", "import", "--geojson",
-                          source_dir() + "/data/areas/deventer-illustrative.geojson", "--postcodes",
-                          source_dir() + "/data/areas/deventer-illustrative-postcodes.csv",
-                          "--data-dir", data_dir});
+  const auto areas = import_illustrative_areas(dir, data_dir);
   REQUIRE_MESSAGE(areas.exit_code == 0, areas.err);
 
   // The waste team forwards new cases to another system by Open311: a case made in the
@@ -182,11 +172,7 @@ TEST_CASE("report conversation: a Romanian resident reports bags beside a contai
 TEST_CASE("report conversation: the web chat with buttons and a typed postcode + house number") {
   TempDir dir;
   const std::string data_dir = dir.path().string();
-  const auto areas =
-      run_buurtlijn(dir, {"areas", "import", "--geojson",
-                          source_dir() + "/data/areas/deventer-illustrative.geojson", "--postcodes",
-                          source_dir() + "/data/areas/deventer-illustrative-postcodes.csv",
-                          "--data-dir", data_dir});
+  const auto areas = import_illustrative_areas(dir, data_dir);
   REQUIRE_MESSAGE(areas.exit_code == 0, areas.err);
   ServerProcess server(dir.path());
   ChatClient chat(server.port());

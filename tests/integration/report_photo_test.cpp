@@ -171,11 +171,7 @@ std::string write_config(const TempDir& dir) {
 
 // The illustrative Deventer areas, imported before the server starts.
 void import_areas(const TempDir& dir) {
-  const auto areas =
-      run_buurtlijn(dir, {"areas", "import", "--geojson",
-                          source_dir() + "/data/areas/deventer-illustrative.geojson", "--postcodes",
-                          source_dir() + "/data/areas/deventer-illustrative-postcodes.csv",
-                          "--data-dir", dir.path().string()});
+  const auto areas = import_illustrative_areas(dir, dir.path().string());
   REQUIRE_MESSAGE(areas.exit_code == 0, areas.err);
 }
 
